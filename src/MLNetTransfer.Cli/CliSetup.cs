@@ -1,0 +1,38 @@
+using MLNetTransfer.Cli.Commands.Config;
+using MLNetTransfer.Cli.Commands.Datasets;
+using MLNetTransfer.Cli.Commands.Evaluate;
+using MLNetTransfer.Cli.Commands.Predict;
+using MLNetTransfer.Cli.Commands.Train;
+using Spectre.Console.Cli;
+
+namespace MLNetTransfer.Cli;
+
+/// <summary>The verbs of <c>mlnet-transfer</c>; shared by Program and the tests.</summary>
+public static class CliSetup
+{
+    public static void Configure(IConfigurator config)
+    {
+        config.SetApplicationName("mlnet-transfer");
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Train and evaluate the experiment a JSON config describes; writes a run folder.")
+            .WithExample("train", "configs/quickstart.json");
+        config.AddCommand<EvaluateCommand>("evaluate")
+            .WithDescription("Evaluate a run's model on its test set, or on another folder of class sub-folders.")
+            .WithExample("evaluate", "runs/quickstart/20261127-120000", "--data", "photos/");
+        config.AddCommand<PredictCommand>("predict")
+            .WithDescription("Classify images (files or folders) with a run's model.")
+            .WithExample("predict", "runs/quickstart/20261127-120000", "cat.jpg", "more-photos/");
+        config.AddBranch("datasets", datasets =>
+        {
+            datasets.SetDescription("Datasets the framework provides.");
+            datasets.AddCommand<SynthCommand>("synth")
+                .WithDescription("Generate the synthetic cats-vs-dogs-style dataset (deterministic for a seed).");
+        });
+        config.AddBranch("config", configs =>
+        {
+            configs.SetDescription("Experiment config files.");
+            configs.AddCommand<SchemaCommand>("schema")
+                .WithDescription("Print the JSON Schema of experiment configs (configs/experiment.schema.json).");
+        });
+    }
+}

@@ -1,0 +1,29 @@
+
+namespace MLNetTransfer.Backbones;
+
+/// <summary>
+/// A pretrained image network as ONNX, with everything needed to feed it: its input size, how pixels are extracted,
+/// and an optional ONNX preprocessing step that runs before it. The pipelines turn this into ML.NET transforms.
+/// </summary>
+/// <param name="Name">What the user called it: a bundled name or the ONNX file's name.</param>
+/// <param name="Model">The backbone graph.</param>
+/// <param name="Width">Input width in pixels.</param>
+/// <param name="Height">Input height in pixels.</param>
+/// <param name="ChannelOrder">Order the colour planes are extracted in.</param>
+/// <param name="Scale">Multiplier applied to 0-255 pixel values while extracting them.</param>
+/// <param name="Preprocessor">ONNX graph from extracted pixels to the backbone's input; null when pixels go in directly.</param>
+public sealed record Backbone(
+    string Name,
+    OnnxStage Model,
+    int Width,
+    int Height,
+    ChannelOrder ChannelOrder,
+    float Scale,
+    OnnxStage? Preprocessor)
+{
+    /// <summary>The ONNX files this backbone runs, preprocessing first.</summary>
+    public IEnumerable<OnnxStage> Stages => Preprocessor is null ? [Model] : [Preprocessor, Model];
+
+    /// <summary>The tensor name extracted pixels are written to: the first stage's input.</summary>
+    public string PixelsName => Stages.First().InputName;
+}

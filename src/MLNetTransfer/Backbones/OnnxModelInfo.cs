@@ -1,0 +1,38 @@
+using Onnx;
+
+namespace MLNetTransfer.Backbones;
+
+/// <summary>The inputs and outputs an ONNX file declares, read without running it.</summary>
+public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs)
+{
+    /// <summary>Reads the graph's declared inputs (initializers excluded) and outputs.</summary>
+    public static OnnxModelInfo Read(string path)
+    {
+        ModelProto model;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            model = ModelProto.Parser.ParseFrom(stream);
+        }
+        catch (Google.Protobuf.InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"{path} is not a valid ONNX model: {e.Message}", e);
+        }
+        var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
+        return new OnnxModelInfo(
+            model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(OnnxTensorInfo.From).ToList(),
+            model.Graph.Output.Select(OnnxTensorInfo.From).ToList());
+    }
+}
+
+/// <summary>A named tensor and its shape; a dimension is null where the model leaves it free.</summary>
+public sealed record OnnxTensorInfo(string Name, IReadOnlyList<long?> Shape)
+{
+    internal static OnnxTensorInfo From(ValueInfoProto value) =>
+        new(value.Name, value.Type?.TensorType?.Shape?.Dim.Select(d => d.ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue ? d.DimValue : (long?)null).ToList() ?? []);
+
+    /// <summary>Values per image: the product of every dimension after the batch one, or null if one is free.</summary>
+    public long? LengthPerImage => Shape.Skip(1).Aggregate((long?)1, (product, d) => product * d);
+
+    public override string ToString() => $"{Name} [{string.Join(",", Shape.Select(d => d?.ToString() ?? "?"))}]";
+}

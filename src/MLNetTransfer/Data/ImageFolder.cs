@@ -1,0 +1,60 @@
+using SkiaSharp;
+
+namespace MLNetTransfer.Data;
+
+/// <summary>
+/// A folder with one sub-folder of images per class, the layout of Keras' <c>image_dataset_from_directory</c> and
+/// ML.NET's samples. Classes are sorted by name (ordinal) so that their order, and so the model's label keys, never
+/// depend on the file system.
+/// </summary>
+public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IReadOnlyList<LabeledImage> Images, IReadOnlyList<SkippedFile> Skipped)
+{
+    static readonly HashSet<string> Extensions = new(StringComparer.OrdinalIgnoreCase) { ".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp" };
+
+    /// <summary>Whether a file's extension is one the image loader reads.</summary>
+    public static bool IsImageFile(string path) => Extensions.Contains(Path.GetExtension(path));
+
+    /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
+    /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
+    public static ImageFolder Scan(string root)
+    {
+        if (!Directory.Exists(root)) throw new Core.DataException($"folder not found: {root}");
+        var classFolders = Directory.GetDirectories(root)
+            .Where(d => !Path.GetFileName(d).StartsWith('.'))
+            .OrderBy(Path.GetFileName, StringComparer.Ordinal)
+            .ToList();
+        if (classFolders.Count < 2)
+            throw new Core.DataException($"{root} has {classFolders.Count} class folder(s); a classifier needs at least two (one sub-folder of images per class)");
+
+        var images = new List<LabeledImage>();
+        var skipped = new List<SkippedFile>();
+        foreach (var folder in classFolders)
+        {
+            var label = Path.GetFileName(folder);
+            var before = images.Count;
+            foreach (var file in Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+            {
+                if (!IsImageFile(file))
+                {
+                    skipped.Add(new SkippedFile(file, $"not an image extension ({string.Join(", ", Extensions)})"));
+                    continue;
+                }
+                var info = new FileInfo(file);
+                if (Unreadable(file, info.Length) is { } reason) skipped.Add(new SkippedFile(file, reason));
+                else images.Add(new LabeledImage(Path.GetFullPath(file), label, info.Length));
+            }
+            if (images.Count == before)
+                throw new Core.DataException($"class folder '{label}' has no usable images: {folder}");
+        }
+        return new ImageFolder(Path.GetFullPath(root), classFolders.Select(Path.GetFileName).ToList()!, images, skipped);
+    }
+
+    // Reads the header only: cheap, and catches empty files and non-images that carry an image extension.
+    static string? Unreadable(string file, long length)
+    {
+        if (length == 0) return "empty file";
+        using var codec = SKCodec.Create(file, out var result);
+        if (codec is null) return $"not a decodable image ({result})";
+        return codec.Info.Width < 1 || codec.Info.Height < 1 ? "image has no pixels" : null;
+    }
+}

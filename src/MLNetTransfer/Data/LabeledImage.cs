@@ -1,0 +1,7 @@
+namespace MLNetTransfer.Data;
+
+/// <summary>An image file and the class it belongs to.</summary>
+/// <param name="Path">Absolute path of the image.</param>
+/// <param name="Label">The class: the name of the folder the image is in.</param>
+/// <param name="Bytes">File size, for the dataset's fingerprint.</param>
+public sealed record LabeledImage(string Path, string Label, long Bytes);

@@ -1,0 +1,102 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Core;
+
+namespace MLNetTransfer.Evaluation;
+
+/// <summary>
+/// Scores labelled images with a trained model and measures it with ML.NET's multiclass evaluator. Works on any model
+/// that maps an ImagePath column to Score and a string PredictedLabel: the one just trained, or one loaded from model.zip.
+/// </summary>
+public static class ClassifierEvaluator
+{
+    /// <summary>Runs <paramref name="model"/> over the images, reporting each finished image to <paramref name="progress"/>.</summary>
+    public static IReadOnlyList<Prediction> Predict(MLContext ml, ITransformer model, IReadOnlyList<(string ImagePath, string? Label)> images,
+        IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
+        var input = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.ImagePath }));
+        var scored = model.Transform(input);
+        var predictions = new List<Prediction>(images.Count);
+        using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel"));
+        var score = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
+        var predicted = cursor.GetGetter<ReadOnlyMemory<char>>(scored.Schema["PredictedLabel"]);
+        VBuffer<float> scores = default;
+        ReadOnlyMemory<char> label = default;
+        while (cursor.MoveNext())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            score(ref scores);
+            predicted(ref label);
+            var image = images[predictions.Count];
+            predictions.Add(new Prediction(image.ImagePath, image.Label, label.ToString(), scores.DenseValues().ToArray()));
+            progress?.Report(predictions.Count);
+        }
+        return predictions;
+    }
+
+    /// <summary>Metrics of labelled predictions; <paramref name="classes"/> gives the score order and key order.</summary>
+    public static EvaluationMetrics Evaluate(MLContext ml, IReadOnlyList<Prediction> predictions, IReadOnlyList<string> classes)
+    {
+        if (predictions.Count == 0) throw new ArgumentException("no predictions to evaluate", nameof(predictions));
+        var width = classes.Count;
+        var rows = predictions.Select(p => new ScoredRow
+        {
+            Label = p.Label ?? throw new ArgumentException($"{p.ImagePath} has no true label", nameof(predictions)),
+            PredictedLabel = p.PredictedLabel,
+            Score = p.Scores,
+        });
+        var schema = SchemaDefinition.Create(typeof(ScoredRow));
+        schema[nameof(ScoredRow.Score)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, width);
+        var data = ml.Data.LoadFromEnumerable(rows, schema);
+
+        // Both columns are keyed by the same sorted class list, so key k is classes[k-1] and matches Score's slot k-1.
+        var keys = ml.Data.LoadFromEnumerable(classes.Select(c => new ClassRow { Class = c }));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("LabelKey", nameof(ScoredRow.Label), keyData: keys)
+            .Append(ml.Transforms.Conversion.MapValueToKey("PredictedLabelKey", nameof(ScoredRow.PredictedLabel), keyData: keys))
+            .Fit(data).Transform(data);
+        var metrics = ml.MulticlassClassification.Evaluate(keyed, "LabelKey", nameof(ScoredRow.Score), "PredictedLabelKey");
+
+        var matrix = metrics.ConfusionMatrix;
+        var perClass = classes.Select((c, k) =>
+        {
+            var precision = matrix.PerClassPrecision[k];
+            var recall = matrix.PerClassRecall[k];
+            var f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+            var support = (int)matrix.Counts[k].Sum();
+            return new ClassMetrics(c, precision, recall, f1, support);
+        }).ToList();
+        var counts = matrix.Counts.Select(row => (IReadOnlyList<long>)row.Select(v => (long)v).ToList()).ToList();
+        var auc = width == 2 ? RocAuc(predictions.Select(p => (p.Scores[1], p.Label == classes[1]))) : (double?)null;
+        return new EvaluationMetrics(predictions.Count, metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, classes, perClass, counts, auc);
+    }
+
+    /// <summary>Area under the ROC curve: the chance a random positive scores above a random negative (ties count half).</summary>
+    internal static double? RocAuc(IEnumerable<(float Score, bool Positive)> scored)
+    {
+        var ranked = scored.OrderBy(s => s.Score).ToArray();
+        long positives = ranked.Count(s => s.Positive), negatives = ranked.Length - positives;
+        if (positives == 0 || negatives == 0) return null;
+        double rankSum = 0;
+        for (var i = 0; i < ranked.Length;)
+        {
+            var j = i;
+            while (j < ranked.Length && ranked[j].Score == ranked[i].Score) j++;
+            var averageRank = (i + 1 + j) / 2.0;
+            rankSum += averageRank * ranked[i..j].Count(s => s.Positive);
+            i = j;
+        }
+        return (rankSum - positives * (positives + 1) / 2.0) / (positives * (double)negatives);
+    }
+
+    sealed class ScoredRow
+    {
+        public string Label { get; set; } = "";
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = [];
+    }
+
+    sealed class ClassRow
+    {
+        public string Class { get; set; } = "";
+    }
+}

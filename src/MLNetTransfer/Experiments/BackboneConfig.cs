@@ -1,0 +1,22 @@
+using System.ComponentModel;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>A bundled backbone by <see cref="Name"/>, or a user's ONNX model by <see cref="Onnx"/>.</summary>
+public sealed record BackboneConfig
+{
+    [Description("A bundled backbone: resnet18 (ImageNet ResNet18 from Microsoft.ML.DnnImageFeaturizer.ResNet18). Default: resnet18 when onnx is not given.")]
+    public string? Name { get; init; }
+
+    [Description("Path of your own ONNX image model (a CNN with one image input [1,3,H,W] and a feature output), instead of name.")]
+    public string? Onnx { get; init; }
+
+    [Description("The ONNX model's image input. Default: its only input.")]
+    public string? InputName { get; init; }
+
+    [Description("The ONNX output used as features. Default: its only output.")]
+    public string? OutputName { get; init; }
+
+    [Description("How pixels are prepared for the ONNX model. Only with onnx; bundled backbones know their own.")]
+    public PreprocessingConfig? Preprocessing { get; init; }
+}

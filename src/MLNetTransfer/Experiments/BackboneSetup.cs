@@ -1,0 +1,84 @@
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Core;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>Turns <c>backbone</c> of a config into a <see cref="Backbone"/> whose ONNX files sit in the run folder.</summary>
+public static class BackboneSetup
+{
+    /// <summary>
+    /// Copies the backbone's ONNX files (and writes a generated preprocessing graph where the config asks for one) into
+    /// <paramref name="folder"/>, so the run keeps the exact network it used, and checks the model against the config.
+    /// </summary>
+    public static Backbone Place(ExperimentDefinition definition, string folder)
+    {
+        var config = definition.Config;
+        var source = config.Backbone.Onnx is null
+            ? BundledBackbones.Get(config.Backbone.Name ?? BundledBackbones.Names[0])
+            : FromUserModel(definition);
+
+        if (config.ImageSize is { } size && (size.Width != source.Width || size.Height != source.Height))
+            throw new ConfigException(definition.ConfigPath, "imageSize",
+                $"{size.Width} x {size.Height} differs from the backbone's fixed input {source.Width} x {source.Height}; leave imageSize out to use it");
+
+        Directory.CreateDirectory(folder);
+        OnnxStage Copy(OnnxStage stage)
+        {
+            var target = Path.Combine(folder, Path.GetFileName(stage.Path));
+            if (Path.GetFullPath(target) != Path.GetFullPath(stage.Path)) File.Copy(stage.Path, target, overwrite: true);
+            return stage with { Path = target };
+        }
+
+        var preprocessing = config.Backbone.Preprocessing;
+        var preprocessor = source.Preprocessor is { } bundled
+            ? Copy(bundled)
+            : preprocessing is { Mean: not null } or { Std: not null }
+                ? NormalizationModel.Write(Path.Combine(folder, "normalize.onnx"), source.Width, source.Height,
+                    preprocessing!.Mean ?? [0f, 0f, 0f], preprocessing.Std ?? [1f, 1f, 1f])
+                : null;
+        return source with { Model = Copy(source.Model), Preprocessor = preprocessor };
+    }
+
+    static Backbone FromUserModel(ExperimentDefinition definition)
+    {
+        var file = definition.ConfigPath;
+        var config = definition.Config.Backbone;
+        var path = definition.Resolve(config.Onnx!);
+        OnnxModelInfo info;
+        try
+        {
+            info = OnnxModelInfo.Read(path);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new ConfigException(file, "backbone.onnx", e.Message, e);
+        }
+
+        var input = Pick(file, info.Inputs, config.InputName, "backbone.inputName", "input");
+        var output = Pick(file, info.Outputs, config.OutputName, "backbone.outputName", "output");
+
+        if (input.Shape.Count != 4 || input.Shape[1] is not (null or 3))
+            throw new ConfigException(file, "backbone.inputName", $"input {input} is not an image tensor [batch, 3, height, width]");
+        var height = input.Shape[2] is { } h ? (int)h : definition.Config.ImageSize?.Height;
+        var width = input.Shape[3] is { } w ? (int)w : definition.Config.ImageSize?.Width;
+        if (height is null || width is null)
+            throw new ConfigException(file, "imageSize", $"required: the model's input {input} leaves its height or width free");
+        var features = output.LengthPerImage is { } length and > 0 ? (int)length
+            : throw new ConfigException(file, "backbone.outputName", $"output {output} has a free dimension; the feature length must be fixed");
+
+        var preprocessing = config.Preprocessing ?? new PreprocessingConfig();
+        return new Backbone(Path.GetFileNameWithoutExtension(path),
+            new OnnxStage(path, input.Name, output.Name, features),
+            width.Value, height.Value, preprocessing.ChannelOrder, preprocessing.Scale, null);
+    }
+
+    static OnnxTensorInfo Pick(string file, IReadOnlyList<OnnxTensorInfo> tensors, string? wanted, string field, string kind)
+    {
+        var names = string.Join(", ", tensors.Select(t => t.ToString()));
+        if (wanted is null)
+            return tensors.Count == 1 ? tensors[0]
+                : throw new ConfigException(file, field, $"the model has {tensors.Count} {kind}s ({names}); name one");
+        return tensors.FirstOrDefault(t => t.Name == wanted)
+               ?? throw new ConfigException(file, field, $"the model has no {kind} '{wanted}'; it has: {names}");
+    }
+}

@@ -1,0 +1,26 @@
+using System.ComponentModel;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>Where the images are and how they are split. Either <see cref="Root"/> with <see cref="Split"/>, or
+/// separate <see cref="Train"/>, <see cref="Validation"/> and <see cref="Test"/> folders.</summary>
+public sealed record DatasetConfig
+{
+    [Description("Folder with one sub-folder of images per class; split by 'split'.")]
+    public string? Root { get; init; }
+
+    [Description("Fractions of each class for train, validation and test (stratified, seeded). Default: 0.8/0.1/0.1.")]
+    public SplitConfig? Split { get; init; }
+
+    [Description("Training folder (one sub-folder per class), instead of root + split.")]
+    public string? Train { get; init; }
+
+    [Description("Validation folder, with train and test.")]
+    public string? Validation { get; init; }
+
+    [Description("Test folder, with train and validation.")]
+    public string? Test { get; init; }
+
+    [Description("Marks root as the generated synthetic dataset, created there when it is missing.")]
+    public SyntheticDatasetConfig? Synthetic { get; init; }
+}

@@ -1,0 +1,43 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>
+/// One experiment, as a user writes it in <c>configs/*.json</c>. Relative paths are resolved against the folder of the
+/// config file. The JSON Schema in <c>configs/experiment.schema.json</c> is generated from these types.
+/// </summary>
+[Description("An MLNetTransfer experiment: which images, which backbone, how to train the head, where to write the run.")]
+public sealed record ExperimentConfig
+{
+    [JsonPropertyName("$schema")]
+    [Description("The JSON Schema this file follows; editors use it for completion. Ignored by the tool.")]
+    public string? Schema { get; init; }
+
+    [Description("The experiment's name: runs are written to <output>/<name>/<timestamp>/. Letters, digits, '-', '_' and '.'.")]
+    public required string Name { get; init; }
+
+    [Description("Free text shown in the run summary.")]
+    public string? Description { get; init; }
+
+    [Description("Seeds the split, ML.NET and everything random in the run. Default: 42.")]
+    public int Seed { get; init; } = 42;
+
+    [Description("The images: one sub-folder per class.")]
+    public required DatasetConfig Dataset { get; init; }
+
+    [Description("Size the images are resized to. Default: the backbone's input size (224 x 224 for resnet18).")]
+    public ImageSizeConfig? ImageSize { get; init; }
+
+    [Description("The pretrained network that turns an image into features. Default: the bundled resnet18.")]
+    public BackboneConfig Backbone { get; init; } = new();
+
+    [Description("How the backbone is used. Default: feature-extraction (frozen backbone, features computed once).")]
+    public TrainingMode Mode { get; init; } = TrainingMode.FeatureExtraction;
+
+    [Description("The classifier trained on the backbone's features. Default: L-BFGS maximum entropy.")]
+    public HeadConfig Head { get; init; } = new();
+
+    [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
+    public string Output { get; init; } = "../runs";
+}

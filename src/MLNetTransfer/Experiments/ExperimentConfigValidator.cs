@@ -1,0 +1,146 @@
+using System.Text.RegularExpressions;
+using MLNetTransfer.Core;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>Checks values and folders of a parsed config; the first problem found is thrown with its field.</summary>
+public static partial class ExperimentConfigValidator
+{
+    /// <summary>Throws <see cref="ConfigException"/> for the first invalid field of <paramref name="definition"/>.</summary>
+    public static void Validate(ExperimentDefinition definition)
+    {
+        var file = definition.ConfigPath;
+        var config = definition.Config;
+        void Fail(string field, string problem) => throw new ConfigException(file, field, problem);
+
+        if (!SafeName().IsMatch(config.Name))
+            Fail("name", $"'{config.Name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
+        if (string.IsNullOrWhiteSpace(config.Output))
+            Fail("output", "must name a folder");
+
+        ValidateDataset(definition, Fail);
+
+        if (config.ImageSize is { } size)
+        {
+            if (size.Width is < 16 or > 4096) Fail("imageSize.width", $"must be between 16 and 4096 (got {size.Width})");
+            if (size.Height is < 16 or > 4096) Fail("imageSize.height", $"must be between 16 and 4096 (got {size.Height})");
+        }
+
+        ValidateBackbone(definition, Fail);
+        ValidateHead(config.Head, Fail);
+    }
+
+    static void ValidateDataset(ExperimentDefinition definition, Action<string, string> fail)
+    {
+        var dataset = definition.Config.Dataset;
+        var separate = new[] { ("train", dataset.Train), ("validation", dataset.Validation), ("test", dataset.Test) };
+        var givenSeparate = separate.Where(f => f.Item2 is not null).ToList();
+
+        if (dataset.Root is null && givenSeparate.Count == 0)
+            fail("dataset", "give either root (one sub-folder per class) or train, validation and test folders");
+        if (dataset.Root is not null && givenSeparate.Count > 0)
+            fail($"dataset.{givenSeparate[0].Item1}", "give either root with split, or separate train/validation/test folders, not both");
+
+        if (dataset.Root is null)
+        {
+            foreach (var (name, folder) in separate)
+            {
+                if (folder is null) fail($"dataset.{name}", "required with separate folders (train, validation and test)");
+                RequireFolder(definition, $"dataset.{name}", folder!, fail);
+            }
+            if (dataset.Split is not null) fail("dataset.split", "applies to root only; separate folders are already split");
+            if (dataset.Synthetic is not null) fail("dataset.synthetic", "applies to root only");
+            return;
+        }
+
+        if (dataset.Synthetic is { } synthetic)
+        {
+            if (synthetic.ImagesPerClass is < 10 or > 100_000)
+                fail("dataset.synthetic.imagesPerClass", $"must be between 10 and 100000 (got {synthetic.ImagesPerClass})");
+            if (synthetic.ImageSize is < 64 or > 2048)
+                fail("dataset.synthetic.imageSize", $"must be between 64 and 2048 (got {synthetic.ImageSize})");
+        }
+        else
+        {
+            RequireFolder(definition, "dataset.root", dataset.Root, fail);
+        }
+
+        if (dataset.Split is { } split)
+        {
+            foreach (var (name, value) in new[] { ("train", split.Train), ("validation", split.Validation), ("test", split.Test) })
+                if (value is < 0 or > 1 || double.IsNaN(value)) fail($"dataset.split.{name}", $"must be between 0 and 1 (got {value})");
+            if (split.Train <= 0) fail("dataset.split.train", "must be above 0");
+            if (split.Test <= 0) fail("dataset.split.test", "must be above 0");
+            var sum = split.Train + split.Validation + split.Test;
+            if (Math.Abs(sum - 1) > 1e-6) fail("dataset.split", $"train + validation + test must be 1 (got {sum:0.######})");
+        }
+    }
+
+    static void RequireFolder(ExperimentDefinition definition, string field, string folder, Action<string, string> fail)
+    {
+        var full = definition.Resolve(folder);
+        if (!Directory.Exists(full)) fail(field, $"folder not found: {full}");
+    }
+
+    static void ValidateBackbone(ExperimentDefinition definition, Action<string, string> fail)
+    {
+        var backbone = definition.Config.Backbone;
+        if (backbone.Name is not null && backbone.Onnx is not null)
+            fail("backbone", "give either name (a bundled backbone) or onnx (your model's path), not both");
+        if (backbone.Name is { } name && !Backbones.BundledBackbones.Names.Contains(name))
+            fail("backbone.name", $"unknown backbone '{name}'; bundled: {string.Join(", ", Backbones.BundledBackbones.Names)}");
+
+        if (backbone.Onnx is null)
+        {
+            if (backbone.InputName is not null) fail("backbone.inputName", "applies to onnx only; bundled backbones know their input");
+            if (backbone.OutputName is not null) fail("backbone.outputName", "applies to onnx only; bundled backbones know their output");
+            if (backbone.Preprocessing is not null) fail("backbone.preprocessing", "applies to onnx only; bundled backbones know their preprocessing");
+            return;
+        }
+
+        var model = definition.Resolve(backbone.Onnx);
+        if (!File.Exists(model)) fail("backbone.onnx", $"file not found: {model}");
+        if (backbone.Preprocessing is not { } preprocessing) return;
+        if (!(preprocessing.Scale > 0) || float.IsInfinity(preprocessing.Scale))
+            fail("backbone.preprocessing.scale", $"must be a positive number (got {preprocessing.Scale})");
+        if (preprocessing.Mean is { Length: not 3 } mean)
+            fail("backbone.preprocessing.mean", $"needs 3 values, one per channel (got {mean.Length})");
+        if (preprocessing.Std is { } std)
+        {
+            if (std.Length != 3) fail("backbone.preprocessing.std", $"needs 3 values, one per channel (got {std.Length})");
+            if (std.Any(s => !(s > 0))) fail("backbone.preprocessing.std", "every value must be above 0");
+        }
+    }
+
+    static void ValidateHead(HeadConfig head, Action<string, string> fail)
+    {
+        var linear = head.Trainer is HeadTrainer.LbfgsMaximumEntropy or HeadTrainer.SdcaMaximumEntropy;
+        var trainer = Json(head.Trainer);
+        void Only(bool applies, string field, object? value, string owners)
+        {
+            if (value is not null && !applies) fail($"head.{field}", $"does not apply to trainer {trainer}; it is for {owners}");
+        }
+
+        Only(linear, "l1Regularization", head.L1Regularization, "lbfgs-maximum-entropy and sdca-maximum-entropy");
+        Only(linear, "l2Regularization", head.L2Regularization, "lbfgs-maximum-entropy and sdca-maximum-entropy");
+        Only(linear, "maximumIterations", head.MaximumIterations, "lbfgs-maximum-entropy and sdca-maximum-entropy");
+        var boosted = head.Trainer == HeadTrainer.LightGbm;
+        Only(boosted, "numberOfIterations", head.NumberOfIterations, "light-gbm");
+        Only(boosted, "numberOfLeaves", head.NumberOfLeaves, "light-gbm");
+        Only(boosted, "learningRate", head.LearningRate, "light-gbm");
+        Only(boosted, "minimumExampleCountPerLeaf", head.MinimumExampleCountPerLeaf, "light-gbm");
+
+        if (head.L1Regularization is < 0) fail("head.l1Regularization", $"must be 0 or more (got {head.L1Regularization})");
+        if (head.L2Regularization is < 0) fail("head.l2Regularization", $"must be 0 or more (got {head.L2Regularization})");
+        if (head.MaximumIterations is < 1) fail("head.maximumIterations", $"must be 1 or more (got {head.MaximumIterations})");
+        if (head.NumberOfIterations is < 1) fail("head.numberOfIterations", $"must be 1 or more (got {head.NumberOfIterations})");
+        if (head.NumberOfLeaves is < 2) fail("head.numberOfLeaves", $"must be 2 or more (got {head.NumberOfLeaves})");
+        if (head.LearningRate is { } rate && !(rate > 0)) fail("head.learningRate", $"must be above 0 (got {rate})");
+        if (head.MinimumExampleCountPerLeaf is < 1) fail("head.minimumExampleCountPerLeaf", $"must be 1 or more (got {head.MinimumExampleCountPerLeaf})");
+    }
+
+    static string Json(Enum value) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeName();
+}

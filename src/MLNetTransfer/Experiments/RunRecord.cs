@@ -1,0 +1,36 @@
+using MLNetTransfer.Data;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>What <c>run.json</c> records about a run: enough to know what ran, on what, with which versions.</summary>
+public sealed record RunRecord(
+    string Experiment,
+    string Status,
+    string ConfigFile,
+    int Seed,
+    TrainingMode Mode,
+    DateTime StartedUtc,
+    DateTime? FinishedUtc,
+    double? Seconds,
+    string Backbone,
+    IReadOnlyList<string> BackboneFiles,
+    DatasetRecord Dataset,
+    IReadOnlyDictionary<string, string> Versions)
+{
+    public const string Running = "running";
+    public const string Completed = "completed";
+    public const string Failed = "failed";
+}
+
+/// <summary>The data a run used: its fingerprint, classes, counts per set and class, and the files left out.</summary>
+public sealed record DatasetRecord(
+    string Fingerprint,
+    IReadOnlyList<string> Classes,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts,
+    IReadOnlyList<SkippedFile> Skipped);
+
+/// <summary><c>dataset.json</c>: every image of each set with its label and size.</summary>
+public sealed record DatasetFiles(IReadOnlyList<LabeledImage> Train, IReadOnlyList<LabeledImage> Validation, IReadOnlyList<LabeledImage> Test);
+
+/// <summary><c>metrics.json</c>: the test set's metrics, and the validation set's where it has images.</summary>
+public sealed record RunMetrics(Evaluation.EvaluationMetrics Test, Evaluation.EvaluationMetrics? Validation);

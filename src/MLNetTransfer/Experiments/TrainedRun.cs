@@ -1,0 +1,42 @@
+using Microsoft.ML;
+using MLNetTransfer.Core;
+using MLNetTransfer.Data;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>A finished run folder, opened to use its model: what <c>evaluate</c> and <c>predict</c> work on.</summary>
+public sealed class TrainedRun
+{
+    TrainedRun(RunFolder folder, RunRecord record, MLContext ml, ITransformer model)
+    {
+        Folder = folder;
+        Record = record;
+        Ml = ml;
+        Model = model;
+    }
+
+    public RunFolder Folder { get; }
+    public RunRecord Record { get; }
+    public MLContext Ml { get; }
+
+    /// <summary>The model loaded from model.zip with <c>MLContext.Model.Load</c>, as any application would.</summary>
+    public ITransformer Model { get; }
+
+    /// <summary>The classes, in the order of the model's scores.</summary>
+    public IReadOnlyList<string> Classes => Record.Dataset.Classes;
+
+    /// <summary>Opens <paramref name="path"/>; it must hold a completed run.</summary>
+    public static TrainedRun Open(string path)
+    {
+        var folder = RunFolder.Open(path);
+        var record = folder.ReadJson<RunRecord>(RunFolder.RunFile);
+        if (record.Status != RunRecord.Completed)
+            throw new DataException($"{folder.Path} is a run whose status is '{record.Status}', not '{RunRecord.Completed}'; it has no finished model");
+        var ml = new MLContext(record.Seed);
+        var model = ml.Model.Load(folder.File(RunFolder.ModelFile), out _);
+        return new TrainedRun(folder, record, ml, model);
+    }
+
+    /// <summary>The run's own test images, from dataset.json.</summary>
+    public IReadOnlyList<LabeledImage> TestImages => Folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile).Test;
+}

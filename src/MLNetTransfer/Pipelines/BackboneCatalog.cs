@@ -1,0 +1,46 @@
+using Microsoft.ML;
+using Microsoft.ML.Transforms.Image;
+using MLNetTransfer.Backbones;
+
+namespace MLNetTransfer.Pipelines;
+
+/// <summary>ML.NET catalog entry points for backbones.</summary>
+public static class BackboneCatalog
+{
+    /// <summary>
+    /// The declarative chain that turns an image path into the backbone's features:
+    /// LoadImages -> ResizeImages -> ExtractPixels (the backbone's channel order and scale) -> ApplyOnnxModel for each
+    /// ONNX stage (preprocessing, then the network) -> the features column. Everything in it is stock ML.NET, so a model
+    /// that contains it loads with <c>MLContext.Model.Load</c> alone.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="backbone">The network and how to feed it.</param>
+    /// <param name="outputColumnName">Column receiving the feature vector. Default: Features.</param>
+    /// <param name="imagePathColumnName">Column holding image file paths (absolute, or relative to the working folder). Default: ImagePath.</param>
+    public static IEstimator<ITransformer> ExtractBackboneFeatures(this TransformsCatalog catalog, Backbone backbone,
+        string outputColumnName = "Features", string imagePathColumnName = "ImagePath")
+    {
+        const string image = "Image";
+        IEstimator<ITransformer> chain = catalog.LoadImages(image, imageFolder: null!, imagePathColumnName)
+            .Append(catalog.ResizeImages(image, backbone.Width, backbone.Height, image,
+                // Crop the centre at the image's own aspect ratio, as torchvision's Resize+CenterCrop does.
+                resizing: ImageResizingEstimator.ResizingKind.IsoCrop))
+            .Append(catalog.ExtractPixels(backbone.PixelsName, image,
+                colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Rgb,
+                orderOfExtraction: backbone.ChannelOrder == ChannelOrder.Rgb
+                    ? ImagePixelExtractingEstimator.ColorsOrder.ARGB
+                    : ImagePixelExtractingEstimator.ColorsOrder.ABGR,
+                interleavePixelColors: false,
+                scaleImage: backbone.Scale));
+
+        var current = backbone.PixelsName;
+        foreach (var stage in backbone.Stages)
+        {
+            // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
+            if (current != stage.InputName) chain = chain.Append(catalog.CopyColumns(stage.InputName, current));
+            chain = chain.Append(catalog.ApplyOnnxModel(stage.OutputName, stage.InputName, stage.Path));
+            current = stage.OutputName;
+        }
+        return chain.Append(catalog.CopyColumns(outputColumnName, current));
+    }
+}
