@@ -47,7 +47,8 @@ public static partial class ExperimentConfigReader
             var name = unknown.Groups["name"].Value;
             var known = KnownFields(unknown.Groups["type"].Value);
             var suggestion = Closest(name, known) is { } close ? $"; did you mean '{close}'?" : "";
-            return new ConfigException(file, Join(field, name),
+            // The reader's path already ends at the unknown property.
+            return new ConfigException(file, field.EndsWith(name, StringComparison.Ordinal) ? field : Join(field, name),
                 $"unknown field{suggestion} Known fields here: {string.Join(", ", known)}{where}", e);
         }
 
@@ -64,7 +65,8 @@ public static partial class ExperimentConfigReader
         if (message.Contains("null", StringComparison.OrdinalIgnoreCase) && message.Contains("nullable", StringComparison.OrdinalIgnoreCase))
             return new ConfigException(file, field, $"must not be null{where}", e);
 
-        return new ConfigException(file, field, $"not valid JSON for this field: {e.Message}", e);
+        var reason = message.Split(" Path:")[0].Split(" LineNumber:")[0];
+        return new ConfigException(file, field, $"invalid JSON{where}: {reason}", e);
     }
 
     static string FieldOf(string? jsonPath) =>

@@ -1,0 +1,69 @@
+using Google.Protobuf;
+using Onnx;
+
+namespace MLNetTransfer.Backbones;
+
+/// <summary>
+/// Writes small float32 ONNX graphs: generated preprocessing steps, and the tiny models tests build to check the
+/// pipelines and engines against each other.
+/// </summary>
+public sealed class OnnxGraphBuilder(string name, int opset = 13)
+{
+    readonly GraphProto graph = new() { Name = name };
+
+    public OnnxGraphBuilder Input(string tensor, params long[] shape)
+    {
+        graph.Input.Add(Tensor(tensor, shape));
+        return this;
+    }
+
+    public OnnxGraphBuilder Output(string tensor, params long[] shape)
+    {
+        graph.Output.Add(Tensor(tensor, shape));
+        return this;
+    }
+
+    /// <summary>A constant tensor (an initializer) of the given shape.</summary>
+    public OnnxGraphBuilder Constant(string tensor, long[] shape, float[] values)
+    {
+        var proto = new TensorProto { Name = tensor, DataType = (int)TensorProto.Types.DataType.Float };
+        proto.Dims.AddRange(shape);
+        proto.FloatData.AddRange(values);
+        graph.Initializer.Add(proto);
+        return this;
+    }
+
+    /// <summary>A node; <paramref name="attributes"/> holds ints (long), floats (float), int lists (long[]) or strings.</summary>
+    public OnnxGraphBuilder Node(string opType, string nodeName, string[] inputs, string[] outputs, IReadOnlyDictionary<string, object>? attributes = null)
+    {
+        var node = new NodeProto { OpType = opType, Name = nodeName };
+        node.Input.AddRange(inputs);
+        node.Output.AddRange(outputs);
+        foreach (var (key, value) in attributes ?? new Dictionary<string, object>())
+            node.Attribute.Add(value switch
+            {
+                long i => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Int, I = i },
+                float f => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Float, F = f },
+                long[] list => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Ints, Ints = { list } },
+                string s => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(s) },
+                _ => throw new ArgumentException($"attribute {key}: unsupported type {value.GetType().Name}", nameof(attributes)),
+            });
+        graph.Node.Add(node);
+        return this;
+    }
+
+    /// <summary>Writes the model to <paramref name="path"/>.</summary>
+    public void Save(string path)
+    {
+        var model = new ModelProto { IrVersion = 7, ProducerName = "MLNetTransfer", Graph = graph };
+        model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = opset });
+        File.WriteAllBytes(path, model.ToByteArray());
+    }
+
+    static ValueInfoProto Tensor(string name, long[] shape)
+    {
+        var type = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new TensorShapeProto() };
+        foreach (var d in shape) type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = type } };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Microsoft.ML;
+using MLNetTransfer.Core;
+using MLNetTransfer.Evaluation;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Tests.Support;
+
+namespace MLNetTransfer.Tests.Experiments;
+
+public sealed class ExperimentRunTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [Fact]
+    public void A_run_writes_every_file_of_its_folder_and_the_same_config_twice_gives_the_same_metrics()
+    {
+        var definition = Configs.Read(Configs.Synthetic(folder));
+        var reports = new List<RunProgress>();
+        var first = new ExperimentRunner(new ImmediateProgress<RunProgress>(reports.Add)).Run(definition);
+        var second = new ExperimentRunner().Run(definition);
+
+        Assert.NotEqual(first.Folder, second.Folder);
+        Assert.StartsWith(folder["runs/synthetic-test"], first.Folder);
+        foreach (var file in new[] { "config.json", "run.json", "dataset.json", "metrics.json", "predictions.csv", "model.zip", "ResNet18.onnx", "ResNetPreprocess.onnx" })
+            Assert.True(File.Exists(Path.Combine(first.Folder, file)), $"{file} missing from the run folder");
+        Assert.Empty(Directory.GetFiles(first.Folder, "*.partial"));
+
+        Assert.Equal(File.ReadAllText(Path.Combine(first.Folder, "metrics.json")), File.ReadAllText(Path.Combine(second.Folder, "metrics.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(first.Folder, "predictions.csv")), File.ReadAllText(Path.Combine(second.Folder, "predictions.csv")));
+        Assert.Equal(first.Record.Dataset.Fingerprint, second.Record.Dataset.Fingerprint);
+
+        var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(first.Folder, "run.json"))).RootElement;
+        Assert.Equal("completed", run.GetProperty("status").GetString());
+        Assert.Equal(7, run.GetProperty("seed").GetInt32());
+        Assert.Equal("5.0.1", run.GetProperty("versions").GetProperty("Microsoft.ML").GetString());
+        Assert.Equal(6, run.GetProperty("dataset").GetProperty("counts").GetProperty("train").GetProperty("cat").GetInt32());
+
+        // The generated dataset, the split and progress: 12 per class at 0.5/0.25/0.25.
+        Assert.Equal(6, first.Metrics.Test.Count);
+        Assert.Contains(reports, r => r.Step.StartsWith("Generating", StringComparison.Ordinal) && r.Done == 24 && r.Total == 24);
+        Assert.Contains(reports, r => r.Step.StartsWith("Extracting", StringComparison.Ordinal) && r.Done == 12 && r.Total == 12);
+
+        var predictions = File.ReadAllLines(Path.Combine(first.Folder, "predictions.csv"));
+        Assert.Equal("file,label,predicted_label,score_cat,score_dog", predictions[0]);
+        Assert.Equal(7, predictions.Length);
+    }
+
+    [Fact]
+    public void The_saved_model_scores_an_image_path_alone_in_a_fresh_context()
+    {
+        var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder)));
+        var expected = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var inputSchema);
+        Assert.Equal(["ImagePath"], inputSchema.Select(c => c.Name));
+        var engine = ml.Model.CreatePredictionEngine<AppInput, AppOutput>(model);
+        foreach (var row in expected)
+        {
+            var output = engine.Predict(new AppInput { ImagePath = row[0] });
+            Assert.Equal(row[2], output.PredictedLabel);
+            Assert.Equal(float.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), output.Score[0], 5);
+        }
+    }
+
+    [Fact]
+    public void Each_head_trainer_trains_and_scores_every_test_image()
+    {
+        foreach (var head in new[] { """{ "trainer": "sdca-maximum-entropy", "maximumIterations": 20 }""", """{ "trainer": "light-gbm", "numberOfIterations": 5, "minimumExampleCountPerLeaf": 2 }""" })
+        {
+            var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, head: head)));
+            Assert.Equal(6, result.Metrics.Test.Count);
+            Assert.Equal(6, result.Metrics.Test.ConfusionMatrix.Sum(row => row.Sum()));
+        }
+    }
+
+    // What an application that knows nothing of this project would declare.
+    public sealed class AppInput
+    {
+        public string ImagePath { get; set; } = "";
+    }
+
+    public sealed class AppOutput
+    {
+        public string PredictedLabel { get; set; } = "";
+        public float[] Score { get; set; } = [];
+    }
+}
