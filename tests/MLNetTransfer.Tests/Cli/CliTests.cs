@@ -1,0 +1,78 @@
+using MLNetTransfer.Cli;
+using MLNetTransfer.Tests.Support;
+using Spectre.Console.Cli.Testing;
+
+namespace MLNetTransfer.Tests.Cli;
+
+public sealed class CliTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    static CommandAppResult Run(params string[] args)
+    {
+        var app = new CommandAppTester();
+        app.Configure(CliSetup.Configure);
+        return app.Run(args);
+    }
+
+    [Fact]
+    public void A_config_error_prints_file_and_field_and_exits_with_2()
+    {
+        var config = folder.Write("bad.json", """{ "name": "x", "dataset": { "rot": "photos" } }""");
+        var result = Run("train", config);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("error:", result.Output);
+        Assert.Contains("dataset.rot: unknown field; did you mean 'root'?", result.Output.Replace("\n", ""));
+    }
+
+    [Fact]
+    public void A_missing_config_file_exits_with_2()
+    {
+        var result = Run("train", folder["nowhere.json"]);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("file not found", result.Output);
+    }
+
+    [Fact]
+    public void Train_prints_the_test_accuracy_then_predict_and_evaluate_use_the_run()
+    {
+        var train = Run("train", Configs.Synthetic(folder));
+        Assert.Equal(0, train.ExitCode);
+        var line = train.Output.Split('\n').Single(l => l.StartsWith("test accuracy: ", StringComparison.Ordinal));
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+
+        var predict = Run("predict", runFolder, folder["data/synthetic/cat"], "--csv", folder["predicted.csv"]);
+        Assert.Equal(0, predict.ExitCode);
+        Assert.Equal(13, File.ReadAllLines(folder["predicted.csv"]).Length);
+
+        var evaluate = Run("evaluate", runFolder);
+        Assert.Equal(0, evaluate.ExitCode);
+        // The run's own test set again: the same accuracy as train printed.
+        Assert.Contains("accuracy: " + line["test accuracy: ".Length..].Split(' ')[0] + " on 6 images", evaluate.Output);
+
+        var other = Run("evaluate", runFolder, "--data", folder["data/synthetic"]);
+        Assert.Equal(0, other.ExitCode);
+        Assert.Contains("on 24 images", other.Output);
+    }
+
+    [Fact]
+    public void Evaluate_on_a_folder_that_is_not_a_run_exits_with_2()
+    {
+        var result = Run("evaluate", folder.Path);
+        Assert.Equal(ExitCodes.BadInput, result.ExitCode);
+        Assert.Contains("run.json is missing", result.Output.Replace("\n", ""));
+    }
+
+    [Fact]
+    public void Datasets_synth_writes_the_images_and_boxes()
+    {
+        var result = Run("datasets", "synth", "--out", folder["pets"], "--per-class", "3", "--size", "64");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(3, Directory.GetFiles(folder["pets/cat"]).Length);
+        Assert.Equal(3, Directory.GetFiles(folder["pets/dog"]).Length);
+        Assert.Equal(7, File.ReadAllLines(folder["pets/boxes.csv"]).Length);
+        Assert.Equal(ExitCodes.BadInput, Run("datasets", "synth", "--out", folder["pets"]).ExitCode);
+    }
+}
