@@ -76,6 +76,29 @@ public sealed class ExperimentRunTests : IDisposable
         }
     }
 
+    [Fact]
+    public void Separate_train_validation_and_test_folders_are_used_as_they_are()
+    {
+        MLNetTransfer.Data.SyntheticPets.Generate(folder["all"], 9, 96, seed: 4);
+        foreach (var label in new[] { "cat", "dog" })
+        {
+            var files = Directory.GetFiles(folder[$"all/{label}"]).Order().ToArray();
+            foreach (var (set, range) in new[] { ("train", 0..5), ("validation", 5..7), ("test", 7..9) })
+            {
+                Directory.CreateDirectory(folder[$"{set}/{label}"]);
+                foreach (var file in files[range]) File.Copy(file, folder[$"{set}/{label}/{Path.GetFileName(file)}"]);
+            }
+        }
+        var config = folder.Write("separate.json", """
+            { "name": "separate", "dataset": { "train": "train", "validation": "validation", "test": "test" }, "output": "runs" }
+            """);
+        var result = new ExperimentRunner().Run(Configs.Read(config));
+        Assert.Equal(4, result.Metrics.Test.Count);
+        Assert.Equal(4, result.Metrics.Validation!.Count);
+        Assert.Equal(10, result.Record.Dataset.Counts["train"].Values.Sum());
+        Assert.All(File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1), line => Assert.Contains(folder["test"], line));
+    }
+
     // What an application that knows nothing of this project would declare.
     public sealed class AppInput
     {

@@ -13,12 +13,8 @@ namespace MLNetTransfer.Cli.Commands.Evaluate;
 /// <summary><c>mlnet-transfer evaluate &lt;run&gt; [--data DIR]</c>.</summary>
 public sealed class EvaluateCommand(IAnsiConsole console) : GuardedCommand<EvaluateCommand.Settings>(console)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RunSettings
     {
-        [CommandArgument(0, "<run>")]
-        [Description("A run folder written by train, e.g. runs/quickstart/20261127-120000.")]
-        public string Run { get; init; } = "";
-
         [CommandOption("--data <DIR>")]
         [Description("Evaluate on this folder (one sub-folder per class) instead of the run's test set.")]
         public string? Data { get; init; }

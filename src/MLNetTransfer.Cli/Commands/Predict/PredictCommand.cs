@@ -13,12 +13,8 @@ namespace MLNetTransfer.Cli.Commands.Predict;
 /// <summary><c>mlnet-transfer predict &lt;run&gt; &lt;image or folder&gt;...</c>.</summary>
 public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<PredictCommand.Settings>(console)
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : RunSettings
     {
-        [CommandArgument(0, "<run>")]
-        [Description("A run folder written by train.")]
-        public string Run { get; init; } = "";
-
         [CommandArgument(1, "<images>")]
         [Description("Image files, or folders searched recursively for images.")]
         public string[] Images { get; init; } = [];
