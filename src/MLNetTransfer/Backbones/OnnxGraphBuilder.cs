@@ -17,9 +17,12 @@ public sealed class OnnxGraphBuilder(string name, int opset = 13)
         return this;
     }
 
-    public OnnxGraphBuilder Output(string tensor, params long[] shape)
+    public OnnxGraphBuilder Output(string tensor, params long[] shape) => Output(tensor, TensorProto.Types.DataType.Float, shape);
+
+    /// <summary>A graph output of another element type, e.g. the int64 index ArgMax gives.</summary>
+    public OnnxGraphBuilder Output(string tensor, TensorProto.Types.DataType elementType, params long[] shape)
     {
-        graph.Output.Add(Tensor(tensor, shape));
+        graph.Output.Add(Tensor(tensor, shape, elementType));
         return this;
     }
 
@@ -33,7 +36,17 @@ public sealed class OnnxGraphBuilder(string name, int opset = 13)
         return this;
     }
 
-    /// <summary>A node; <paramref name="attributes"/> holds ints (long), floats (float), int lists (long[]) or strings.</summary>
+    /// <summary>A constant int64 tensor (shapes, pads).</summary>
+    public OnnxGraphBuilder ConstantInt64(string tensor, long[] shape, long[] values)
+    {
+        var proto = new TensorProto { Name = tensor, DataType = (int)TensorProto.Types.DataType.Int64 };
+        proto.Dims.AddRange(shape);
+        proto.Int64Data.AddRange(values);
+        graph.Initializer.Add(proto);
+        return this;
+    }
+
+    /// <summary>A node; <paramref name="attributes"/> holds ints (long), floats (float), int lists (long[]), strings or tensors.</summary>
     public OnnxGraphBuilder Node(string opType, string nodeName, string[] inputs, string[] outputs, IReadOnlyDictionary<string, object>? attributes = null)
     {
         var node = new NodeProto { OpType = opType, Name = nodeName };
@@ -46,6 +59,7 @@ public sealed class OnnxGraphBuilder(string name, int opset = 13)
                 float f => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Float, F = f },
                 long[] list => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Ints, Ints = { list } },
                 string s => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.String, S = ByteString.CopyFromUtf8(s) },
+                TensorProto t => new AttributeProto { Name = key, Type = AttributeProto.Types.AttributeType.Tensor, T = t },
                 _ => throw new ArgumentException($"attribute {key}: unsupported type {value.GetType().Name}", nameof(attributes)),
             });
         graph.Node.Add(node);
@@ -60,9 +74,9 @@ public sealed class OnnxGraphBuilder(string name, int opset = 13)
         File.WriteAllBytes(path, model.ToByteArray());
     }
 
-    static ValueInfoProto Tensor(string name, long[] shape)
+    static ValueInfoProto Tensor(string name, long[] shape, TensorProto.Types.DataType elementType = TensorProto.Types.DataType.Float)
     {
-        var type = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float, Shape = new TensorShapeProto() };
+        var type = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = new TensorShapeProto() };
         foreach (var d in shape) type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });
         return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = type } };
     }

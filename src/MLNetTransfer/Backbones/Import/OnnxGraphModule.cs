@@ -1,0 +1,198 @@
+using System.Text.RegularExpressions;
+using Onnx;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Backbones.Import;
+
+/// <summary>
+/// An ONNX graph run by TorchSharp: the same nodes in the same order, the initializers as parameters (weights, biases,
+/// BatchNormalization scale and shift) or buffers (BatchNormalization statistics, constants), registered under their
+/// ONNX names made safe for state dicts. Every intermediate tensor keeps its ONNX name: <see cref="Run"/> returns any
+/// of them, with their gradients when asked to keep them. ONNX stays the source of truth: <see cref="ToOnnx"/> writes
+/// the same graph back with the current weights.
+/// </summary>
+public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
+{
+    readonly ModelProto model;
+    readonly IReadOnlyList<(OnnxLayer Layer, Kernel Kernel)> nodes;
+    readonly Dictionary<string, Tensor> values = [];
+    readonly Dictionary<string, string> stateNames = [];
+    readonly HashSet<string> trainableNodes = [];
+
+    OnnxGraphModule(ModelProto model, string inputName, string outputName) : base("OnnxGraph")
+    {
+        this.model = model;
+        InputName = inputName;
+        OutputName = outputName;
+        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
+        var graph = model.Graph;
+
+        var constants = graph.Initializer.ToDictionary(i => i.Name);
+        foreach (var node in graph.Node.Where(n => n.OpType == "Constant"))
+            constants[node.Output[0]] = FoldConstant(new OnnxNode(node, opset, constants));
+
+        var trained = TrainedInitializers(graph, constants.Keys.ToHashSet());
+        foreach (var (name, proto) in constants)
+        {
+            var value = OnnxTensors.IsFloat(proto) ? OnnxTensors.ToTensor(proto) : tensor(OnnxTensors.ToInt64(proto), proto.Dims.ToArray());
+            var safe = SafeName(name);
+            stateNames[name] = safe;
+            if (trained.Contains(name))
+            {
+                var parameter = new Parameter(value, requires_grad: true);
+                register_parameter(safe, parameter);
+                values[name] = parameter;
+            }
+            else
+            {
+                register_buffer(safe, value, persistent: graph.Initializer.Any(i => i.Name == name));
+                values[name] = value;
+            }
+        }
+
+        nodes = graph.Node.Where(n => n.OpType != "Constant").Select(proto =>
+        {
+            var node = new OnnxNode(proto, opset, constants);
+            var layer = new OnnxLayer(node.Name, node.OpType, node.Inputs.ToList(), node.Outputs.ToList(),
+                node.Inputs.Where(trained.Contains).ToList());
+            return (layer, OnnxOperators.Compile(node));
+        }).ToList();
+        foreach (var layer in Layers) trainableNodes.Add(layer.Name);
+    }
+
+    /// <summary>The graph input images go into.</summary>
+    public string InputName { get; }
+
+    /// <summary>The tensor <see cref="forward"/> returns.</summary>
+    public string OutputName { get; }
+
+    /// <summary>Every computing node, in graph order.</summary>
+    public IReadOnlyList<OnnxLayer> Layers => nodes.Select(n => n.Layer).ToList();
+
+    /// <summary>The state-dict name each ONNX initializer is registered under.</summary>
+    public IReadOnlyDictionary<string, string> StateNames => stateNames;
+
+    /// <summary>Imports the ONNX file at <paramref name="path"/>; names default to the graph's only input and first output.</summary>
+    /// <exception cref="Core.OnnxImportException">A node uses an unsupported operator or attribute.</exception>
+    public static OnnxGraphModule Load(string path, string? inputName = null, string? outputName = null)
+    {
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+        var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
+        var input = inputName ?? model.Graph.Input.First(i => !initializers.Contains(i.Name)).Name;
+        var output = outputName ?? model.Graph.Output[0].Name;
+        return new OnnxGraphModule(model, input, output);
+    }
+
+    public override Tensor forward(Tensor input) => Run(new Dictionary<string, Tensor> { [InputName] = input }, [OutputName])[OutputName];
+
+    /// <summary>
+    /// Computes the named tensors from the given ones, running only the nodes needed between them: feed the graph input
+    /// to run it all, or a cached intermediate tensor to run the rest. Kept tensors retain their gradient after
+    /// backward when <paramref name="retainGradients"/> is set.
+    /// </summary>
+    public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyCollection<string> outputs, bool retainGradients = false)
+    {
+        var needed = new HashSet<string>(outputs);
+        var toRun = new bool[nodes.Count];
+        for (var i = nodes.Count - 1; i >= 0; i--)
+        {
+            var layer = nodes[i].Layer;
+            if (!layer.Outputs.Any(o => needed.Contains(o) && !feeds.ContainsKey(o))) continue;
+            toRun[i] = true;
+            foreach (var input in layer.Inputs) if (input.Length > 0) needed.Add(input);
+        }
+
+        var tensors = new Dictionary<string, Tensor>(values);
+        foreach (var (name, value) in feeds) tensors[name] = value;
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            if (!toRun[i]) continue;
+            var (layer, kernel) = nodes[i];
+            var inputs = layer.Inputs.Select(name => name.Length == 0 ? null
+                : tensors.TryGetValue(name, out var t) ? t
+                : throw new ArgumentException($"tensor '{name}' (an input of node '{layer.Name}') is neither fed nor computed", nameof(feeds))).ToArray();
+            var output = kernel(inputs, training && trainableNodes.Contains(layer.Name));
+            tensors[layer.Outputs[0]] = output;
+            if (retainGradients && outputs.Contains(layer.Outputs[0]) && output.requires_grad) output.retain_grad();
+        }
+        return outputs.ToDictionary(o => o, o => tensors.TryGetValue(o, out var t) ? t
+            : throw new ArgumentException($"the graph has no tensor '{o}'", nameof(outputs)));
+    }
+
+    /// <summary>
+    /// Trains the named nodes only: their weights get gradients and their BatchNormalization and Dropout behave as in
+    /// training while the module is in training mode; every other node is frozen and runs as in inference.
+    /// </summary>
+    public void SetTrainable(IReadOnlyCollection<string> nodeNames)
+    {
+        var unknown = nodeNames.Except(nodes.Select(n => n.Layer.Name)).ToList();
+        if (unknown.Count > 0) throw new ArgumentException($"the graph has no node(s) {string.Join(", ", unknown)}", nameof(nodeNames));
+        trainableNodes.Clear();
+        trainableNodes.UnionWith(nodeNames);
+        var trainedParameters = nodes.Where(n => trainableNodes.Contains(n.Layer.Name)).SelectMany(n => n.Layer.Parameters).ToHashSet();
+        foreach (var layer in nodes.Select(n => n.Layer))
+            foreach (var parameter in layer.Parameters)
+                values[parameter].requires_grad = trainedParameters.Contains(parameter);
+    }
+
+    /// <summary>The nodes currently trained.</summary>
+    public IReadOnlyCollection<string> TrainableNodes => trainableNodes;
+
+    /// <summary>The original graph with every initializer replaced by its current value (trained weights, updated statistics).</summary>
+    public ModelProto ToOnnx()
+    {
+        var copy = model.Clone();
+        foreach (var initializer in copy.Graph.Initializer)
+            if (OnnxTensors.IsFloat(initializer)) OnnxTensors.Store(values[initializer.Name], initializer);
+        return copy;
+    }
+
+    static TensorProto FoldConstant(OnnxNode node)
+    {
+        var name = node.Outputs[0];
+        TensorProto result;
+        if (node.TensorAttribute("value") is { } value) result = value.Clone();
+        else if (node.Ints("value_ints") is { } ints) result = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Dims = { ints.Length }, Int64Data = { ints } };
+        else if (node.Int("value_int", long.MinValue) is var i and not long.MinValue) result = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Int64Data = { i } };
+        else if (node.Floats("value_floats") is { } floats) result = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, Dims = { floats.Length }, FloatData = { floats } };
+        else if (node.Float("value_float", float.NaN) is var f && !float.IsNaN(f)) result = new TensorProto { DataType = (int)TensorProto.Types.DataType.Float, FloatData = { f } };
+        else throw node.Fail(null, "needs a value, value_float(s) or value_int(s) attribute");
+        node.RejectUnreadAttributes();
+        result.Name = name;
+        return result;
+    }
+
+    // The weights a layer learns: convolution and dense weights and biases, BatchNormalization scale and shift.
+    static HashSet<string> TrainedInitializers(GraphProto graph, HashSet<string> constants)
+    {
+        var trained = new HashSet<string>();
+        foreach (var node in graph.Node)
+        {
+            int[] roles = node.OpType switch
+            {
+                "Conv" or "Gemm" => [1, 2],
+                "BatchNormalization" => [1, 2],
+                "MatMul" => [1],
+                _ => [],
+            };
+            foreach (var index in roles)
+                if (index < node.Input.Count && constants.Contains(node.Input[index]) && graph.Initializer.Any(i => i.Name == node.Input[index]))
+                    trained.Add(node.Input[index]);
+        }
+        return trained;
+    }
+
+    string SafeName(string onnxName)
+    {
+        var safe = UnsafeCharacters().Replace(onnxName, "_");
+        if (safe.Length == 0 || char.IsDigit(safe[0])) safe = "_" + safe;
+        var candidate = safe;
+        for (var n = 2; stateNames.ContainsValue(candidate); n++) candidate = $"{safe}_{n}";
+        return candidate;
+    }
+
+    [GeneratedRegex("[^A-Za-z0-9_]")]
+    private static partial Regex UnsafeCharacters();
+}
