@@ -74,7 +74,8 @@ public sealed class OnnxGraphBuilder(string name, int opset = 13)
         File.WriteAllBytes(path, model.ToByteArray());
     }
 
-    static ValueInfoProto Tensor(string name, long[] shape, TensorProto.Types.DataType elementType = TensorProto.Types.DataType.Float)
+    /// <summary>The declaration of a graph input or output.</summary>
+    internal static ValueInfoProto Tensor(string name, long[] shape, TensorProto.Types.DataType elementType = TensorProto.Types.DataType.Float)
     {
         var type = new TypeProto.Types.Tensor { ElemType = (int)elementType, Shape = new TensorShapeProto() };
         foreach (var d in shape) type.Shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = d });

@@ -9,16 +9,29 @@ public static class BackboneCatalog
 {
     /// <summary>
     /// The declarative chain that turns an image path into the backbone's features:
-    /// LoadImages -> ResizeImages -> ExtractPixels (the backbone's channel order and scale) -> ApplyOnnxModel for each
-    /// ONNX stage (preprocessing, then the network) -> the features column. Everything in it is stock ML.NET, so a model
-    /// that contains it loads with <c>MLContext.Model.Load</c> alone.
+    /// <see cref="PrepareBackboneInput"/>, then ApplyOnnxModel with the network, then the features column. Everything in
+    /// it is stock ML.NET, so a model that contains it loads with <c>MLContext.Model.Load</c> alone.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="backbone">The network and how to feed it.</param>
     /// <param name="outputColumnName">Column receiving the feature vector. Default: Features.</param>
     /// <param name="imagePathColumnName">Column holding image file paths (absolute, or relative to the working folder). Default: ImagePath.</param>
     public static IEstimator<ITransformer> ExtractBackboneFeatures(this TransformsCatalog catalog, Backbone backbone,
-        string outputColumnName = "Features", string imagePathColumnName = "ImagePath")
+        string outputColumnName = "Features", string imagePathColumnName = "ImagePath") =>
+        catalog.PrepareBackboneInput(backbone, backbone.Model.InputName, imagePathColumnName)
+            .Append(catalog.ApplyOnnxModel(backbone.Model.OutputName, backbone.Model.InputName, backbone.Model.Path))
+            .Append(catalog.CopyColumns(outputColumnName, backbone.Model.OutputName));
+
+    /// <summary>
+    /// LoadImages -> ResizeImages -> ExtractPixels (the backbone's channel order and scale) -> ApplyOnnxModel for each
+    /// preprocessing stage: the tensor the backbone network takes, as a float vector [3 * height * width].
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="backbone">The network and how to feed it.</param>
+    /// <param name="outputColumnName">Column receiving the network's input. Default: Pixels.</param>
+    /// <param name="imagePathColumnName">Column holding image file paths. Default: ImagePath.</param>
+    public static IEstimator<ITransformer> PrepareBackboneInput(this TransformsCatalog catalog, Backbone backbone,
+        string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
         const string image = "Image";
         IEstimator<ITransformer> chain = catalog.LoadImages(image, imageFolder: null!, imagePathColumnName)
@@ -34,13 +47,13 @@ public static class BackboneCatalog
                 scaleImage: backbone.Scale));
 
         var current = backbone.PixelsName;
-        foreach (var stage in backbone.Stages)
+        foreach (var stage in backbone.Stages.SkipLast(1))
         {
             // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
             if (current != stage.InputName) chain = chain.Append(catalog.CopyColumns(stage.InputName, current));
             chain = chain.Append(catalog.ApplyOnnxModel(stage.OutputName, stage.InputName, stage.Path));
             current = stage.OutputName;
         }
-        return chain.Append(catalog.CopyColumns(outputColumnName, current));
+        return current == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, current));
     }
 }

@@ -137,6 +137,9 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
                 values[parameter].requires_grad = trainedParameters.Contains(parameter);
     }
 
+    /// <summary>The shape of an initializer, by ONNX name.</summary>
+    public long[] ParameterShape(string onnxName) => values[onnxName].shape;
+
     /// <summary>The nodes currently trained.</summary>
     public IReadOnlyCollection<string> TrainableNodes => trainableNodes;
 

@@ -1,0 +1,30 @@
+using MLNetTransfer.Backbones.Import;
+
+namespace MLNetTransfer.Training;
+
+/// <summary>
+/// Which backbone layers a phase trains, in the backbone's own terms: none (a frozen base), the top N stages found by
+/// <see cref="BackboneStages"/>, every layer, or ONNX node names. The head always trains.
+/// </summary>
+public sealed record FreezingPlan(int? TopStages = null, IReadOnlyList<string>? Nodes = null, bool All = false)
+{
+    public static FreezingPlan Frozen { get; } = new(TopStages: 0);
+    public static FreezingPlan Everything { get; } = new(All: true);
+
+    /// <summary>The names of the nodes to train in <paramref name="graph"/>.</summary>
+    /// <exception cref="ArgumentException">More stages than the graph has, or a node it lacks.</exception>
+    public IReadOnlyCollection<string> Resolve(OnnxGraphModule graph)
+    {
+        if (All) return graph.Layers.Select(l => l.Name).ToList();
+        if (Nodes is { } nodes)
+        {
+            var unknown = nodes.Except(graph.Layers.Select(l => l.Name)).ToList();
+            if (unknown.Count > 0) throw new ArgumentException($"the backbone has no node(s) {string.Join(", ", unknown)}");
+            return nodes;
+        }
+        var stages = BackboneStages.Find(graph);
+        var top = TopStages ?? 0;
+        if (top < 0 || top > stages.Count) throw new ArgumentException($"the backbone has {stages.Count} stages; cannot unfreeze the top {top}");
+        return stages.Skip(stages.Count - top).SelectMany(s => s.Layers).ToList();
+    }
+}

@@ -1,0 +1,23 @@
+namespace MLNetTransfer.Training;
+
+/// <summary>Everything about a training run except the network and the data.</summary>
+public sealed record TrainingSettings
+{
+    /// <summary>The phases, run in order. Default: one phase of 5 epochs training the head on a frozen base.</summary>
+    public IReadOnlyList<TrainingPhase> Phases { get; init; } = [new TrainingPhase()];
+
+    /// <summary>Images per optimizer step. Default: 32.</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Share of the target moved from the true class to all classes. Default: 0.</summary>
+    public double LabelSmoothing { get; init; }
+
+    /// <summary>Null: every phase runs all its epochs. The best epoch's weights are kept either way.</summary>
+    public EarlyStopping? EarlyStopping { get; init; }
+
+    /// <summary>Seeds shuffling, dropout and the head's initial weights. Default: 42.</summary>
+    public int Seed { get; init; } = 42;
+
+    /// <summary>Where a checkpoint is written after each epoch; null for none.</summary>
+    public string? CheckpointFolder { get; init; }
+}

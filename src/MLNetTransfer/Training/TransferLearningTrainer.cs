@@ -1,0 +1,146 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Backbones.Export;
+using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Core;
+using MLNetTransfer.Pipelines;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Training;
+
+/// <summary>
+/// An ML.NET multiclass trainer that trains through an ONNX backbone with TorchSharp: a new classifier head, the
+/// backbone frozen or partly unfrozen phase by phase (<see cref="TrainingSettings"/>). Like ML.NET's
+/// ImageClassificationTrainer it takes an image column (here the backbone's input tensor, from
+/// <see cref="BackboneCatalog.PrepareBackboneInput"/>) and a key-typed label column. <see cref="Fit"/> writes the trained
+/// network as ONNX (<see cref="NetworkFileName"/>) and returns stock ML.NET transforms over it (ApplyOnnxModel, then
+/// Score and PredictedLabel), so the saved model needs ML.NET and ONNX Runtime only.
+/// </summary>
+public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTrainer.Options options) : IEstimator<ITransformer>
+{
+    public const string NetworkFileName = "network.onnx";
+
+    /// <summary>Options of <see cref="TransferLearningTrainer"/>; each default is stated on its field.</summary>
+    public sealed class Options
+    {
+        /// <summary>Key-typed label column; its key values name the classes. Default: Label.</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>The backbone input tensor, a float vector [3 * height * width]. Default: Pixels.</summary>
+        public string FeatureColumnName { get; set; } = "Pixels";
+
+        /// <summary>The backbone network (its ONNX file, input and output). Required.</summary>
+        public OnnxStage Backbone { get; set; } = null!;
+
+        /// <summary>Widths of the head's hidden dense layers. Default: none (a linear classifier).</summary>
+        public IReadOnlyList<int> HiddenUnits { get; set; } = [];
+
+        /// <summary>Dropout before each of the head's dense layers. Default: 0.</summary>
+        public double Dropout { get; set; }
+
+        /// <summary>Phases, batch size, early stopping, seed, checkpoints. Default: <see cref="TrainingSettings"/>' defaults.</summary>
+        public TrainingSettings Training { get; set; } = new();
+
+        /// <summary>Data (same columns) to pick the best epoch and stop early on. Default: none.</summary>
+        public IDataView? ValidationSet { get; set; }
+
+        /// <summary>Folder the trained network (<see cref="NetworkFileName"/>) is written to. Required.</summary>
+        public string ModelFolder { get; set; } = null!;
+
+        /// <summary>Continue from the checkpoint in <see cref="TrainingSettings.CheckpointFolder"/>. Default: false.</summary>
+        public bool Resume { get; set; }
+
+        /// <summary>Called after each epoch. Default: none.</summary>
+        public Action<EpochReport>? EpochCallback { get; set; }
+
+        /// <summary>Stops training between batches. Default: none.</summary>
+        public CancellationToken Cancellation { get; set; }
+    }
+
+    /// <summary>The epochs of the last <see cref="Fit"/>.</summary>
+    public IReadOnlyList<EpochReport> History { get; private set; } = [];
+
+    public ITransformer Fit(IDataView input)
+    {
+        TorchRuntime.EnsureStarted();
+        var classes = Classes(input.Schema[options.LabelColumnName]);
+        var inputShape = OnnxModelInfo.Read(options.Backbone.Path).Inputs.Single(i => i.Name == options.Backbone.InputName).Shape;
+        using var train = Read(input, inputShape);
+        using var validation = options.ValidationSet is null ? null : Read(options.ValidationSet, inputShape);
+
+        manual_seed(options.Training.Seed);
+        var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
+        var outputShape = OutputShape(backbone, train.Value.Inputs);
+        var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
+        using var network = new TransferNetwork(backbone, head);
+        History = new TransferTrainingLoop(network, options.Training)
+            .Run(train.Value, validation?.Value, options.EpochCallback, options.Resume, options.Cancellation);
+
+        Directory.CreateDirectory(options.ModelFolder);
+        var path = Path.Combine(options.ModelFolder, NetworkFileName);
+        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]]);
+
+        var inputName = options.Backbone.InputName;
+        IEstimator<ITransformer> scoring = ml.Transforms.ApplyOnnxModel([NetworkExport.LogitsName], [inputName], path);
+        if (options.FeatureColumnName != inputName) scoring = ml.Transforms.CopyColumns(inputName, options.FeatureColumnName).Append(scoring);
+        return new TransformerChain<ITransformer>(scoring.Fit(input), LogitsClassifier.Create(ml, NetworkExport.LogitsName, classes));
+    }
+
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        var features = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);
+        if (features.Name is null || features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"column '{options.FeatureColumnName}' must be a known-size vector of Single (the backbone's input)");
+        var label = inputSchema.FirstOrDefault(c => c.Name == options.LabelColumnName);
+        if (label.Name is null || !label.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"column '{options.LabelColumnName}' must be a key-typed label (use MapValueToKey)");
+        // The output columns (logits, Score, PredictedLabel) are only known once the network is exported.
+        return inputSchema;
+    }
+
+    static IReadOnlyList<string> Classes(DataViewSchema.Column label)
+    {
+        VBuffer<ReadOnlyMemory<char>> names = default;
+        label.GetKeyValues(ref names);
+        return names.DenseValues().Select(n => n.ToString()).ToList();
+    }
+
+    // Reads the whole column into one tensor [N, C, H, W] with the labels as 0-based class indices.
+    DisposableValue<LabeledTensors> Read(IDataView data, IReadOnlyList<long?> inputShape)
+    {
+        long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException("the backbone's input has a free dimension"))];
+        var length = imageShape.Aggregate(1L, (a, b) => a * b);
+        var pixels = new List<float>();
+        var labels = new List<long>();
+        var featureColumn = data.Schema[options.FeatureColumnName];
+        var labelColumn = data.Schema[options.LabelColumnName];
+        using (var cursor = data.GetRowCursor([featureColumn, labelColumn]))
+        {
+            var getPixels = cursor.GetGetter<VBuffer<float>>(featureColumn);
+            var getLabel = cursor.GetGetter<uint>(labelColumn);
+            VBuffer<float> row = default;
+            uint key = 0;
+            while (cursor.MoveNext())
+            {
+                options.Cancellation.ThrowIfCancellationRequested();
+                getPixels(ref row);
+                getLabel(ref key);
+                if (row.Length != length) throw new InvalidOperationException($"an image has {row.Length} input values; the backbone takes {length}");
+                if (key == 0) throw new InvalidOperationException("a row has a missing label");
+                pixels.AddRange(row.DenseValues());
+                labels.Add(key - 1);
+            }
+        }
+        var inputs = tensor(pixels.ToArray(), [labels.Count, .. imageShape]);
+        return new DisposableValue<LabeledTensors>(new LabeledTensors(inputs, labels.ToArray()), inputs);
+    }
+
+    static long[] OutputShape(OnnxGraphModule backbone, Tensor inputs)
+    {
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        backbone.eval();
+        return backbone.forward(inputs.narrow(0, 0, 1)).shape;
+    }
+}

@@ -1,0 +1,25 @@
+using MLNetTransfer.Backbones.Import;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Training;
+
+/// <summary>A backbone graph with a classifier head on its output: images in, one logit per class out.</summary>
+public sealed class TransferNetwork : nn.Module<Tensor, Tensor>
+{
+    public TransferNetwork(OnnxGraphModule backbone, ClassifierHead head) : base(nameof(TransferNetwork))
+    {
+        Backbone = backbone;
+        Head = head;
+        register_module("backbone", backbone);
+        register_module("head", head);
+    }
+
+    public OnnxGraphModule Backbone { get; }
+    public ClassifierHead Head { get; }
+
+    public override Tensor forward(Tensor images) => Head.forward(Backbone.forward(images));
+
+    /// <summary>Logits from an intermediate backbone tensor (a cut such as a stage's input), running only what follows it.</summary>
+    public Tensor ForwardFrom(string tensorName, Tensor value) =>
+        Head.forward(Backbone.Run(new Dictionary<string, Tensor> { [tensorName] = value }, [Backbone.OutputName])[Backbone.OutputName]);
+}

@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using MLNetTransfer.Backbones.Import;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Training;
+
+/// <summary>
+/// Trains a <see cref="TransferNetwork"/> phase by phase. The part of the backbone a phase keeps frozen is run once per
+/// phase and its output cached (frozen layers are deterministic in inference mode), so each epoch runs only the layers
+/// that train: a frozen-base phase costs about what a dense classifier on cached features costs. The best epoch's
+/// weights (by the validation metric) are restored at the end. Reports each epoch; checkpoints after each epoch.
+/// </summary>
+public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings)
+{
+    public IReadOnlyList<EpochReport> Run(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch = null,
+        bool resume = false, CancellationToken cancellation = default)
+    {
+        var checkpoint = resume && settings.CheckpointFolder is { } folder ? TrainingCheckpoint.Read(folder) : null;
+        var history = new List<EpochReport>(checkpoint?.History ?? []);
+        var bestScore = checkpoint?.BestScore;
+        var bestEpoch = checkpoint?.BestEpoch ?? 0;
+        var sinceBest = checkpoint?.EpochsSinceBest ?? 0;
+        var epoch = checkpoint?.Epoch ?? 0;
+        Dictionary<string, Tensor>? best = null;
+        if (checkpoint is not null)
+        {
+            var bestFile = Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.BestFile);
+            if (File.Exists(bestFile))
+            {
+                network.load(bestFile);
+                best = CopyState();
+            }
+            network.load(Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.NetworkFile));
+        }
+
+        for (var p = checkpoint?.Phase ?? 0; p < settings.Phases.Count; p++)
+        {
+            var phase = settings.Phases[p];
+            var phaseName = phase.Name ?? $"phase{p + 1}";
+            var backbone = network.Backbone;
+            backbone.SetTrainable(phase.Unfreeze.Resolve(backbone));
+            var cut = Cut(backbone);
+            using var trainCache = Prefix(train.Inputs, cut);
+            using var validationCache = validation is null ? null : Prefix(validation.Inputs, cut);
+            using var trainLabels = tensor(train.Labels);
+            using var validationLabels = validation is null ? null : tensor(validation.Labels);
+
+            var parameters = network.parameters().Where(q => q.requires_grad).ToList();
+            using var optimizer = CreateOptimizer(phase, parameters);
+            var done = checkpoint is not null && checkpoint.Phase == p ? checkpoint.EpochsDoneInPhase : 0;
+            if (done > 0) optimizer.load_state_dict(Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.OptimizerFile));
+            if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
+            checkpoint = null;
+
+            var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
+            var totalSteps = phase.Epochs * stepsPerEpoch;
+            for (var e = done; e < phase.Epochs; e++)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var clock = Stopwatch.StartNew();
+                epoch++;
+                torch.manual_seed(settings.Seed * 1000L + epoch);
+                var order = Enumerable.Range(0, train.Count).ToArray();
+                new Random(HashCode.Combine(settings.Seed, epoch)).Shuffle(order);
+
+                network.train();
+                double lossSum = 0, rate = 0;
+                long correct = 0;
+                for (var s = 0; s < stepsPerEpoch; s++)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    using var scope = NewDisposeScope();
+                    var batch = tensor(order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)].Select(i => (long)i).ToArray());
+                    var labels = trainLabels.index_select(0, batch);
+                    var logits = network.ForwardFrom(cut, trainCache.index_select(0, batch));
+                    var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: settings.LabelSmoothing);
+                    optimizer.zero_grad();
+                    loss.backward();
+                    rate = LearningRateSchedule.At(phase, e * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
+                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+                    optimizer.step();
+                    lossSum += loss.item<float>() * batch.shape[0];
+                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                }
+
+                var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null) : Evaluate(cut, validationCache!, validationLabels!);
+                var score = Score(validationLoss, validationAccuracy);
+                var improved = score is null || bestScore is null || Better(score, bestScore);
+                if (improved)
+                {
+                    bestScore = score;
+                    bestEpoch = epoch;
+                    sinceBest = 0;
+                    DisposeState(best);
+                    best = CopyState();
+                }
+                else sinceBest++;
+
+                var report = new EpochReport(phaseName, epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy, rate, clock.Elapsed.TotalSeconds, improved);
+                history.Add(report);
+                onEpoch?.Invoke(report);
+
+                var stop = settings.EarlyStopping is { } stopping && sinceBest >= stopping.Patience;
+                if (settings.CheckpointFolder is { } target)
+                {
+                    var next = stop || e + 1 == phase.Epochs ? (Phase: p + 1, Done: 0) : (Phase: p, Done: e + 1);
+                    new TrainingCheckpoint(next.Phase, next.Done, epoch, bestScore, bestEpoch, sinceBest, history)
+                        .Write(target, path => network.save(path), path => optimizer.save_state_dict(path),
+                            improved ? path => SaveState(best!, path) : null);
+                }
+                if (stop) break;
+            }
+        }
+
+        if (best is not null)
+        {
+            network.load_state_dict(best);
+            DisposeState(best);
+        }
+        network.eval();
+        return history;
+    }
+
+    // The tensor every trained layer lies after: the input of the first stage with a trained node, else the backbone's output.
+    string Cut(OnnxGraphModule backbone)
+    {
+        var trained = backbone.TrainableNodes;
+        if (trained.Count == 0) return backbone.OutputName;
+        return BackboneStages.Find(backbone).First(s => s.Layers.Any(trained.Contains)).Input;
+    }
+
+    // Runs the frozen part once, in inference mode and without gradients, batch by batch.
+    Tensor Prefix(Tensor inputs, string cut)
+    {
+        var backbone = network.Backbone;
+        if (cut == backbone.InputName) return inputs.alias();
+        backbone.eval();
+        using var _ = no_grad();
+        var parts = new List<Tensor>();
+        for (long start = 0; start < inputs.shape[0]; start += settings.BatchSize)
+        {
+            var batch = inputs.narrow(0, start, Math.Min(settings.BatchSize, inputs.shape[0] - start));
+            parts.Add(backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut]);
+        }
+        var all = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return all;
+    }
+
+    (double? Loss, double? Accuracy) Evaluate(string cut, Tensor inputs, Tensor labels)
+    {
+        network.eval();
+        using var _ = no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        var count = inputs.shape[0];
+        for (long start = 0; start < count; start += settings.BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var length = Math.Min(settings.BatchSize, count - start);
+            var logits = network.ForwardFrom(cut, inputs.narrow(0, start, length));
+            var target = labels.narrow(0, start, length);
+            lossSum += nn.functional.cross_entropy(logits, target).item<float>() * length;
+            correct += logits.argmax(1).eq(target).sum().item<long>();
+        }
+        return (lossSum / count, (double)correct / count);
+    }
+
+    double[]? Score(double? loss, double? accuracy) => loss is null ? null
+        : settings.EarlyStopping?.Metric == StoppingMetric.ValidationLoss ? [-loss.Value] : [accuracy!.Value, -loss.Value];
+
+    static bool Better(double[] score, double[] best)
+    {
+        for (var i = 0; i < score.Length; i++)
+            if (score[i] != best[i]) return score[i] > best[i];
+        return false;
+    }
+
+    static OptimizerHelper CreateOptimizer(TrainingPhase phase, IReadOnlyList<Parameter> parameters) => phase.Optimizer switch
+    {
+        OptimizerKind.Sgd => optim.SGD(parameters, phase.LearningRate, phase.Momentum, weight_decay: phase.WeightDecay),
+        OptimizerKind.Adam => optim.Adam(parameters, phase.LearningRate, weight_decay: phase.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(parameters, phase.LearningRate, weight_decay: phase.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(phase), phase.Optimizer, "unknown optimizer"),
+    };
+
+    Dictionary<string, Tensor> CopyState() =>
+        network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
+
+    static void DisposeState(Dictionary<string, Tensor>? state)
+    {
+        if (state is null) return;
+        foreach (var t in state.Values) t.Dispose();
+    }
+
+    void SaveState(Dictionary<string, Tensor> state, string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        nn.Module.save_state_dict(writer, state, null);
+    }
+}
