@@ -19,10 +19,10 @@ namespace MLNetTransfer.Pipelines;
 public static class LogitsClassifier
 {
     /// <summary>
-    /// A transformer from <paramref name="logitsColumnName"/> (a vector with one value per class) to Score and a key-typed
+    /// A transformer from <paramref name="logits"/> (a vector with one value per class) to Score and a key-typed
     /// PredictedLabel whose key values are <paramref name="classes"/>, in order; append MapKeyToValue for the names.
     /// </summary>
-    public static ITransformer Create(MLContext ml, string logitsColumnName, IReadOnlyList<string> classes)
+    public static ITransformer Create(MLContext ml, DataViewSchema.Column logits, IReadOnlyList<string> classes)
     {
         var count = classes.Count;
         var weights = Enumerable.Range(0, count).Select(i =>
@@ -39,14 +39,15 @@ public static class LogitsClassifier
         var transformerConstructor = typeof(MulticlassPredictionTransformer<MaximumEntropyModelParameters>)
             .GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(IHostEnvironment), typeof(MaximumEntropyModelParameters), typeof(DataViewSchema), typeof(string), typeof(string), typeof(string), typeof(string)])
             ?? throw new MissingMethodException("MulticlassPredictionTransformer's constructor changed; this code targets Microsoft.ML 5.0.1");
-        return (ITransformer)transformerConstructor.Invoke([ml, parameters, TrainingSchema(ml, logitsColumnName, classes), logitsColumnName, "Label", "Score", "PredictedLabel"]);
+        return (ITransformer)transformerConstructor.Invoke([ml, parameters, TrainingSchema(logits, classes), logits.Name, "Label", "Score", "PredictedLabel"]);
     }
 
     // The scorer takes the predicted label's key values from the label column of the schema it was "trained" on.
-    static DataViewSchema TrainingSchema(MLContext ml, string logitsColumnName, IReadOnlyList<string> classes)
+    static DataViewSchema TrainingSchema(DataViewSchema.Column logits, IReadOnlyList<string> classes)
     {
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(logitsColumnName, new VectorDataViewType(NumberDataViewType.Single, classes.Count));
+        // The very type the network gives (ONNX keeps the batch dimension: [1, classes]).
+        builder.AddColumn(logits.Name, logits.Type);
         var names = new VBuffer<ReadOnlyMemory<char>>(classes.Count, classes.Select(c => c.AsMemory()).ToArray());
         var annotations = new DataViewSchema.Annotations.Builder();
         annotations.Add("KeyValues", new VectorDataViewType(TextDataViewType.Instance, classes.Count),

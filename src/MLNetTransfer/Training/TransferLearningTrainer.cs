@@ -73,8 +73,8 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
         var outputShape = OutputShape(backbone, train.Value.Inputs);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
-        using var network = new TransferNetwork(backbone, head);
-        History = new TransferTrainingLoop(network, options.Training)
+        using var trained = new TransferNetwork(backbone, head);
+        History = new TransferTrainingLoop(trained, options.Training)
             .Run(train.Value, validation?.Value, options.EpochCallback, options.Resume, options.Cancellation);
 
         Directory.CreateDirectory(options.ModelFolder);
@@ -84,7 +84,9 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var inputName = options.Backbone.InputName;
         IEstimator<ITransformer> scoring = ml.Transforms.ApplyOnnxModel([NetworkExport.LogitsName], [inputName], path);
         if (options.FeatureColumnName != inputName) scoring = ml.Transforms.CopyColumns(inputName, options.FeatureColumnName).Append(scoring);
-        return new TransformerChain<ITransformer>(scoring.Fit(input), LogitsClassifier.Create(ml, NetworkExport.LogitsName, classes));
+        var onnx = scoring.Fit(input);
+        var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
+        return new TransformerChain<ITransformer>(onnx, LogitsClassifier.Create(ml, logits, classes));
     }
 
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)

@@ -10,6 +10,8 @@ namespace MLNetTransfer.Backbones.Export;
 /// Writes a trained network back to ONNX: the backbone's own graph with its trained weights and updated statistics,
 /// then the classifier head as ONNX nodes (GlobalAveragePool where needed, Flatten, Gemm, Relu) with two outputs:
 /// <see cref="LogitsName"/> and <see cref="ProbabilitiesName"/> (Softmax). Dropout is left out: it is the identity in inference.
+/// The model keeps its opset: these operators mean the same on [batch, classes] in every opset, and a newer opset would
+/// invalidate older nodes (BatchNormalization's spatial attribute, for one).
 /// </summary>
 public static class NetworkExport
 {
@@ -43,7 +45,6 @@ public static class NetworkExport
         var batch = backboneOutputShape[0];
         graph.Output.Add(OnnxGraphBuilder.Tensor(LogitsName, [batch, classes]));
         graph.Output.Add(OnnxGraphBuilder.Tensor(ProbabilitiesName, [batch, classes]));
-        if (model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx") is { Version: < 11 } opset) opset.Version = 11;
         File.WriteAllBytes(path, model.ToByteArray());
     }
 
