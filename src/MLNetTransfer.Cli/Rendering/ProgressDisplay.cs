@@ -24,12 +24,13 @@ public static class ProgressDisplay
                     {
                         current?.StopTask();
                         if (current is { IsIndeterminate: true }) current.Value = current.MaxValue;
-                        task = context.AddTask(report.Step, maxValue: Math.Max(1, report.Total));
+                        task = context.AddTask(Markup.Escape(report.Step), maxValue: Math.Max(1, report.Total));
                         task.IsIndeterminate = report.Total == 0;
                         tasks[report.Step] = task;
                         current = task;
                     }
                     task.Value = report.Done;
+                    if (report.Detail is { } detail) task.Description = Markup.Escape($"{report.Step}: {detail}");
                 });
                 result = work(progress);
                 foreach (var task in tasks.Values)

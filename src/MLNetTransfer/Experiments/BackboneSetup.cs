@@ -13,15 +13,16 @@ public static class BackboneSetup
     public static Backbone Place(ExperimentDefinition definition, string folder)
     {
         var config = definition.Config;
-        var source = config.Backbone.Onnx is null
-            ? BundledBackbones.Get(config.Backbone.Name ?? BundledBackbones.Names[0])
-            : FromUserModel(definition);
+        var backboneConfig = config.Backbone!;
+        Directory.CreateDirectory(folder);
+        var source = backboneConfig.Name == ModeDefaults.SmallConvnet
+            ? SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), config.ImageSize!.Width, config.ImageSize.Height, config.Seed)
+            : backboneConfig.Onnx is null ? BundledBackbones.Get(backboneConfig.Name!) : FromUserModel(definition);
 
         if (config.ImageSize is { } size && (size.Width != source.Width || size.Height != source.Height))
             throw new ConfigException(definition.ConfigPath, "imageSize",
                 $"{size.Width} x {size.Height} differs from the backbone's fixed input {source.Width} x {source.Height}; leave imageSize out to use it");
 
-        Directory.CreateDirectory(folder);
         OnnxStage Copy(OnnxStage stage)
         {
             var target = Path.Combine(folder, Path.GetFileName(stage.Path));
@@ -29,7 +30,7 @@ public static class BackboneSetup
             return stage with { Path = target };
         }
 
-        var preprocessing = config.Backbone.Preprocessing;
+        var preprocessing = backboneConfig.Preprocessing;
         var preprocessor = source.Preprocessor is { } bundled
             ? Copy(bundled)
             : preprocessing is { Mean: not null } or { Std: not null }
@@ -42,7 +43,7 @@ public static class BackboneSetup
     static Backbone FromUserModel(ExperimentDefinition definition)
     {
         var file = definition.ConfigPath;
-        var config = definition.Config.Backbone;
+        var config = definition.Config.Backbone!;
         var path = definition.Resolve(config.Onnx!);
         OnnxModelInfo info;
         try

@@ -29,14 +29,20 @@ public sealed record ExperimentConfig
     [Description("Size the images are resized to. Default: the backbone's input size (224 x 224 for resnet18).")]
     public ImageSizeConfig? ImageSize { get; init; }
 
-    [Description("The pretrained network that turns an image into features. Default: the bundled resnet18.")]
-    public BackboneConfig Backbone { get; init; } = new();
+    [Description("The network that turns an image into features. Default: the bundled resnet18 (small-convnet for from-scratch).")]
+    public BackboneConfig? Backbone { get; init; }
 
-    [Description("How the backbone is used. Default: feature-extraction (frozen backbone, features computed once).")]
+    [Description("feature-extraction (frozen backbone, features computed once, ML.NET head), frozen-base, fine-tune or from-scratch (TorchSharp head). Default: feature-extraction.")]
     public TrainingMode Mode { get; init; } = TrainingMode.FeatureExtraction;
 
-    [Description("The classifier trained on the backbone's features. Default: L-BFGS maximum entropy.")]
-    public HeadConfig Head { get; init; } = new();
+    [Description("feature-extraction only: the ML.NET trainer fitted to the features. Default: L-BFGS maximum entropy.")]
+    public HeadConfig? Head { get; init; }
+
+    [Description("frozen-base, fine-tune and from-scratch: the dense classifier on the backbone. Default: one hidden layer of 256 (512 for from-scratch), dropout 0.5.")]
+    public ClassifierConfig? Classifier { get; init; }
+
+    [Description("frozen-base, fine-tune and from-scratch: phases, optimizer, schedule, early stopping.")]
+    public TrainingConfig? Training { get; init; }
 
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";

@@ -27,7 +27,53 @@ public static partial class ExperimentConfigValidator
         }
 
         ValidateBackbone(definition, Fail);
-        ValidateHead(config.Head, Fail);
+        var torchMode = config.Mode != TrainingMode.FeatureExtraction;
+        if (torchMode && config.Head is not null)
+            Fail("head", $"applies to feature-extraction only; {Json(config.Mode)} trains a TorchSharp head set by 'classifier' and 'training'");
+        if (!torchMode && config.Classifier is not null) Fail("classifier", "applies to frozen-base, fine-tune and from-scratch; feature-extraction trains the ML.NET 'head'");
+        if (!torchMode && config.Training is not null) Fail("training", "applies to frozen-base, fine-tune and from-scratch; feature-extraction has no epochs");
+        if (config.Head is { } head) ValidateHead(head, Fail);
+        if (config.Classifier is { } classifier) ValidateClassifier(classifier, Fail);
+        if (config.Training is { } training) ValidateTraining(config.Mode, training, Fail);
+    }
+
+    static void ValidateClassifier(ClassifierConfig classifier, Action<string, string> fail)
+    {
+        for (var i = 0; i < (classifier.HiddenUnits?.Length ?? 0); i++)
+            if (classifier.HiddenUnits![i] is < 1 or > 65536) fail($"classifier.hiddenUnits[{i}]", $"must be between 1 and 65536 (got {classifier.HiddenUnits[i]})");
+        if (classifier.Dropout is < 0 or >= 1 || double.IsNaN(classifier.Dropout)) fail("classifier.dropout", $"must be at least 0 and below 1 (got {classifier.Dropout})");
+    }
+
+    static void ValidateTraining(TrainingMode mode, TrainingConfig training, Action<string, string> fail)
+    {
+        if (training.BatchSize is < 1 or > 1024) fail("training.batchSize", $"must be between 1 and 1024 (got {training.BatchSize})");
+        if (training.LabelSmoothing is < 0 or >= 1 || double.IsNaN(training.LabelSmoothing)) fail("training.labelSmoothing", $"must be at least 0 and below 1 (got {training.LabelSmoothing})");
+        if (training.EarlyStopping is { Patience: < 1 } stopping) fail("training.earlyStopping.patience", $"must be 1 or more (got {stopping.Patience})");
+        if (training.Phases is not { } phases) return;
+        if (phases.Length == 0) fail("training.phases", "needs at least one phase");
+        for (var i = 0; i < phases.Length; i++)
+        {
+            var phase = phases[i];
+            var at = $"training.phases[{i}]";
+            if (phase.Epochs is < 1 or > 10_000) fail($"{at}.epochs", $"must be between 1 and 10000 (got {phase.Epochs})");
+            if (!(phase.LearningRate > 0) || double.IsInfinity(phase.LearningRate)) fail($"{at}.learningRate", $"must be above 0 (got {phase.LearningRate})");
+            if (phase.Momentum is < 0 or >= 1 || double.IsNaN(phase.Momentum)) fail($"{at}.momentum", $"must be at least 0 and below 1 (got {phase.Momentum})");
+            if (phase.WeightDecay < 0 || double.IsNaN(phase.WeightDecay)) fail($"{at}.weightDecay", $"must be 0 or more (got {phase.WeightDecay})");
+            if (phase.WarmupEpochs < 0 || phase.WarmupEpochs >= phase.Epochs && phase.WarmupEpochs > 0)
+                fail($"{at}.warmupEpochs", $"must be 0 or more and below the phase's {phase.Epochs} epochs (got {phase.WarmupEpochs})");
+            if (phase.StepEpochs < 1) fail($"{at}.stepEpochs", $"must be 1 or more (got {phase.StepEpochs})");
+            if (phase.Gamma is <= 0 or > 1 || double.IsNaN(phase.Gamma)) fail($"{at}.gamma", $"must be above 0 and at most 1 (got {phase.Gamma})");
+
+            var plan = phase.Unfreeze;
+            var ways = (plan.TopStages is null ? 0 : 1) + (plan.Nodes is null ? 0 : 1) + (plan.All ? 1 : 0);
+            if (ways > 1) fail($"{at}.unfreeze", "give one of topStages, nodes or all");
+            if (plan.TopStages is < 0) fail($"{at}.unfreeze.topStages", $"must be 0 or more (got {plan.TopStages})");
+            var frozen = ways == 0 || plan.TopStages == 0;
+            if (mode == TrainingMode.FrozenBase && !frozen)
+                fail($"{at}.unfreeze", "frozen-base keeps the whole backbone frozen; use mode fine-tune to train backbone layers");
+            if (mode == TrainingMode.FromScratch && ways > 0 && !plan.All)
+                fail($"{at}.unfreeze", "from-scratch trains every layer of a new network; leave unfreeze out or set { \"all\": true }");
+        }
     }
 
     static void ValidateDataset(ExperimentDefinition definition, Action<string, string> fail)
@@ -84,11 +130,17 @@ public static partial class ExperimentConfigValidator
 
     static void ValidateBackbone(ExperimentDefinition definition, Action<string, string> fail)
     {
+        var scratch = definition.Config.Mode == TrainingMode.FromScratch;
         var backbone = definition.Config.Backbone;
+        if (backbone is null) return;
+        if (scratch && backbone.Name != ModeDefaults.SmallConvnet)
+            fail("backbone", $"from-scratch trains the book's small convnet from random weights; leave backbone out or name {ModeDefaults.SmallConvnet}");
+        if (!scratch && backbone.Name == ModeDefaults.SmallConvnet)
+            fail("backbone.name", $"{ModeDefaults.SmallConvnet} has random weights and is only for mode from-scratch");
         if (backbone.Name is not null && backbone.Onnx is not null)
             fail("backbone", "give either name (a bundled backbone) or onnx (your model's path), not both");
-        if (backbone.Name is { } name && !Backbones.BundledBackbones.Names.Contains(name))
-            fail("backbone.name", $"unknown backbone '{name}'; bundled: {string.Join(", ", Backbones.BundledBackbones.Names)}");
+        if (backbone.Name is { } name && name != ModeDefaults.SmallConvnet && !Backbones.BundledBackbones.Names.Contains(name))
+            fail("backbone.name", $"unknown backbone '{name}'; bundled: {string.Join(", ", Backbones.BundledBackbones.Names)}, and {ModeDefaults.SmallConvnet} for from-scratch");
 
         if (backbone.Onnx is null)
         {

@@ -7,6 +7,7 @@ using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
 using MLNetTransfer.Pipelines;
+using MLNetTransfer.Training;
 
 namespace MLNetTransfer.Experiments;
 
@@ -16,16 +17,25 @@ namespace MLNetTransfer.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
 {
-    public RunResult Run(ExperimentDefinition definition, CancellationToken cancellation = default)
+    /// <summary>Runs the experiment in a new run folder, or continues the interrupted run in <paramref name="resumeFolder"/>.</summary>
+    public RunResult Run(ExperimentDefinition definition, CancellationToken cancellation = default, string? resumeFolder = null)
     {
         var clock = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var config = definition.Config;
-        var split = LoadDataset(definition, cancellation);
-
-        var folder = RunFolder.Create(definition.Resolve(config.Output), config.Name, started);
-        folder.WriteJson(RunFolder.ConfigFile, config);
-        folder.WriteJson(RunFolder.DatasetFile, new DatasetFiles(split.Train, split.Validation, split.Test));
+        RunFolder folder;
+        DatasetSplit split;
+        if (resumeFolder is null)
+        {
+            split = LoadDataset(definition, cancellation);
+            folder = RunFolder.Create(definition.Resolve(config.Output), config.Name, started);
+            folder.WriteJson(RunFolder.ConfigFile, config);
+            folder.WriteJson(RunFolder.DatasetFile, new DatasetFiles(split.Train, split.Validation, split.Test));
+        }
+        else
+        {
+            (folder, split) = Reopen(definition, resumeFolder);
+        }
         var backbone = BackboneSetup.Place(definition, folder.Path);
         var record = new RunRecord(config.Name, RunRecord.Running, Path.GetFullPath(definition.ConfigPath), config.Seed, config.Mode,
             started, null, null, backbone.Name, backbone.Stages.Select(s => Path.GetFileName(s.Path)).ToList(),
@@ -35,7 +45,9 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         try
         {
             var ml = new MLContext(config.Seed);
-            var model = Train(ml, definition, backbone, split, cancellation);
+            var model = config.Mode == TrainingMode.FeatureExtraction
+                ? TrainHead(ml, definition, backbone, split, cancellation)
+                : TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation);
             folder.Write(RunFolder.ModelFile, temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary));
 
             var test = Score(ml, model, split.Test, "Evaluating on the test set", cancellation);
@@ -49,6 +61,11 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             folder.WriteJson(RunFolder.RunFile, record);
             return new RunResult(folder.Path, record, metrics);
         }
+        catch (OperationCanceledException)
+        {
+            // Left 'running' with its last checkpoint: train --resume continues it.
+            throw;
+        }
         catch
         {
             folder.WriteJson(RunFolder.RunFile, record with { Status = RunRecord.Failed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
@@ -56,7 +73,23 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         }
     }
 
-    ITransformer Train(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
+    // A run to continue: same experiment, not finished, with its split as written.
+    static (RunFolder, DatasetSplit) Reopen(ExperimentDefinition definition, string path)
+    {
+        var folder = RunFolder.Open(path);
+        var previous = folder.ReadJson<RunRecord>(RunFolder.RunFile);
+        if (previous.Experiment != definition.Config.Name)
+            throw new DataException($"{folder.Path} is a run of '{previous.Experiment}', not of '{definition.Config.Name}'");
+        if (previous.Status == RunRecord.Completed)
+            throw new DataException($"{folder.Path} is already completed; a finished run is never overwritten");
+        if (definition.Config.Mode == TrainingMode.FeatureExtraction)
+            throw new DataException("feature-extraction runs have no checkpoints to resume; run them again");
+        var files = folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile);
+        var split = new DatasetSplit(previous.Dataset.Classes, files.Train, files.Validation, files.Test, previous.Dataset.Skipped);
+        return (folder, split);
+    }
+
+    ITransformer TrainHead(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
     {
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
@@ -65,12 +98,64 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             Counter("Extracting backbone features (train)", split.Train.Count), cancellation);
 
         Report("Training the head", 0, 0);
-        var classes = ml.Data.LoadFromEnumerable(split.Classes.Select(c => new ClassName { Value = c }));
-        var keyed = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label", keyData: classes).Fit(features).Transform(features);
-        var head = HeadFactory.Create(ml, definition.Config.Head, "LabelKey", "Features").Fit(keyed);
+        var keyed = LabelKeys(ml, split.Classes).Fit(features).Transform(features);
+        var head = HeadFactory.Create(ml, definition.Config.Head!, "LabelKey", "Features").Fit(keyed);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
         return new TransformerChain<ITransformer>(featurizer, head, toValue);
     }
+
+    ITransformer TrainNetwork(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split,
+        RunFolder folder, bool resume, CancellationToken cancellation)
+    {
+        var config = definition.Config;
+        var training = config.Training!;
+        var prepare = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Append(LabelKeys(ml, split.Classes));
+        IDataView Load(IReadOnlyList<LabeledImage> images) =>
+            ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
+        var fitted = prepare.Fit(Load(split.Train));
+
+        var checkpoints = folder.File("checkpoint");
+        var history = new List<EpochReport>(resume ? TrainingCheckpoint.Read(checkpoints)?.History ?? [] : []);
+        var totalEpochs = training.Phases!.Sum(p => p.Epochs);
+        Report("Preparing images and the frozen layers", 0, 0);
+        var trainer = ml.MulticlassClassification.Trainers.TransferLearning(ml, new TransferLearningTrainer.Options
+        {
+            LabelColumnName = "LabelKey",
+            FeatureColumnName = "Pixels",
+            Backbone = backbone.Model,
+            HiddenUnits = config.Classifier!.HiddenUnits!,
+            Dropout = config.Classifier.Dropout,
+            ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
+            ModelFolder = folder.Path,
+            Resume = resume,
+            Cancellation = cancellation,
+            Training = new TrainingSettings
+            {
+                Phases = training.Phases!,
+                BatchSize = training.BatchSize,
+                LabelSmoothing = training.LabelSmoothing,
+                EarlyStopping = training.EarlyStopping,
+                Seed = config.Seed,
+                CheckpointFolder = checkpoints,
+            },
+            EpochCallback = epoch =>
+            {
+                history.Add(epoch);
+                folder.WriteText(RunFolder.HistoryFile, HistoryCsv.Format(history));
+                var validation = epoch.ValidationAccuracy is { } accuracy ? $", validation accuracy {accuracy:P1}" : "";
+                Report($"Training ({epoch.Phase})", epoch.Epoch, totalEpochs, $"loss {epoch.TrainLoss:0.000}, accuracy {epoch.TrainAccuracy:P1}{validation}");
+            },
+        });
+        var network = trainer.Fit(fitted.Transform(Load(split.Train)));
+
+        // The saved model starts from an image path: pixel preparation without the training-only label mapping.
+        var inference = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
+        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(network.Transform(fitted.Transform(Load([]))));
+        return new TransformerChain<ITransformer>(inference, network, names);
+    }
+
+    static IEstimator<ITransformer> LabelKeys(MLContext ml, IReadOnlyList<string> classes) =>
+        ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label", keyData: ml.Data.LoadFromEnumerable(classes.Select(c => new ClassName { Value = c })));
 
     IReadOnlyList<Prediction> Score(MLContext ml, ITransformer model, IReadOnlyList<LabeledImage> images, string step, CancellationToken cancellation) =>
         ClassifierEvaluator.Predict(ml, model, images.Select(i => (i.Path, (string?)i.Label)).ToList(), Counter(step, images.Count), cancellation);
@@ -149,10 +234,16 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         return new ImmediateProgress<int>(done => Report(step, done, total));
     }
 
-    void Report(string step, int done, int total) => progress?.Report(new RunProgress(step, done, total));
+    void Report(string step, int done, int total, string? detail = null) => progress?.Report(new RunProgress(step, done, total, detail));
 
     sealed class ClassName
     {
         public string Value { get; set; } = "";
+    }
+
+    sealed class LabeledPath
+    {
+        public string ImagePath { get; set; } = "";
+        public string Label { get; set; } = "";
     }
 }

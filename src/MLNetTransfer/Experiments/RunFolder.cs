@@ -15,6 +15,7 @@ public sealed class RunFolder
     public const string DatasetFile = "dataset.json";
     public const string MetricsFile = "metrics.json";
     public const string PredictionsFile = "predictions.csv";
+    public const string HistoryFile = "history.csv";
 
     RunFolder(string path) => Path = path;
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using MLNetTransfer.Backbones.Import;
 
 namespace MLNetTransfer.Training;
@@ -6,7 +7,10 @@ namespace MLNetTransfer.Training;
 /// Which backbone layers a phase trains, in the backbone's own terms: none (a frozen base), the top N stages found by
 /// <see cref="BackboneStages"/>, every layer, or ONNX node names. The head always trains.
 /// </summary>
-public sealed record FreezingPlan(int? TopStages = null, IReadOnlyList<string>? Nodes = null, bool All = false)
+public sealed record FreezingPlan(
+    [property: Description("Train the last N stages of the backbone (stages are found from the graph: ResNet18 has 5, the stem and four residual stages). 0: a frozen base.")] int? TopStages = null,
+    [property: Description("Train these ONNX nodes, by name.")] IReadOnlyList<string>? Nodes = null,
+    [property: Description("Train every layer of the backbone.")] bool All = false)
 {
     public static FreezingPlan Frozen { get; } = new(TopStages: 0);
     public static FreezingPlan Everything { get; } = new(All: true);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MLNetTransfer.Training;
 
 /// <summary>Optimizers a training phase can use.</summary>
@@ -7,5 +9,6 @@ public enum OptimizerKind
     Sgd,
     Adam,
     /// <summary>Adam with decoupled weight decay.</summary>
+    [JsonStringEnumMemberName("adamw")]
     AdamW,
 }

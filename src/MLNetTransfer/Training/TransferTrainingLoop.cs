@@ -141,8 +141,9 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         var parts = new List<Tensor>();
         for (long start = 0; start < inputs.shape[0]; start += settings.BatchSize)
         {
+            using var scope = NewDisposeScope();
             var batch = inputs.narrow(0, start, Math.Min(settings.BatchSize, inputs.shape[0] - start));
-            parts.Add(backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut]);
+            parts.Add(backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut].MoveToOuterDisposeScope());
         }
         var all = cat(parts, 0);
         foreach (var part in parts) part.Dispose();

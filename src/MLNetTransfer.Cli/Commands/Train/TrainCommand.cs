@@ -15,13 +15,17 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         [CommandArgument(0, "<config>")]
         [Description("The experiment's JSON config, e.g. configs/quickstart.json.")]
         public string Config { get; init; } = "";
+
+        [CommandOption("--resume <RUN>")]
+        [Description("Continue this interrupted run of the same config from its last checkpoint (frozen-base, fine-tune, from-scratch).")]
+        public string? Resume { get; init; }
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var definition = ExperimentConfigReader.Read(settings.Config);
         Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
-        var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation));
+        var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
 
         var record = result.Record;
         var test = result.Metrics.Test;
@@ -29,7 +33,9 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         int Total(string set) => counts[set].Values.Sum();
         var summary = new Table().Border(TableBorder.Rounded).Title("run summary").HideHeaders().AddColumns("", "");
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
-        summary.AddRow("mode / backbone / head", Markup.Escape($"{Json(record.Mode)} / {record.Backbone} / {Json(definition.Config.Head.Trainer)}"));
+        var head = definition.Config.Head is { } mlnet ? Json(mlnet.Trainer)
+            : $"dense [{string.Join(", ", definition.Config.Classifier!.HiddenUnits!)}], {definition.Config.Training!.Phases!.Sum(p => p.Epochs)} epochs";
+        summary.AddRow("mode / backbone / head", Markup.Escape($"{Json(record.Mode)} / {record.Backbone} / {head}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
