@@ -26,7 +26,8 @@ public static class BackboneSetup
         OnnxStage Copy(OnnxStage stage)
         {
             var target = Path.Combine(folder, Path.GetFileName(stage.Path));
-            if (Path.GetFullPath(target) != Path.GetFullPath(stage.Path)) File.Copy(stage.Path, target, overwrite: true);
+            // A resumed run already holds its files, and may still have them open.
+            if (Path.GetFullPath(target) != Path.GetFullPath(stage.Path) && !SameContent(stage.Path, target)) File.Copy(stage.Path, target, overwrite: true);
             return stage with { Path = target };
         }
 
@@ -39,6 +40,9 @@ public static class BackboneSetup
                 : null;
         return source with { Model = Copy(source.Model), Preprocessor = preprocessor };
     }
+
+    static bool SameContent(string a, string b) =>
+        File.Exists(b) && new FileInfo(a).Length == new FileInfo(b).Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
 
     static Backbone FromUserModel(ExperimentDefinition definition)
     {

@@ -30,7 +30,12 @@ public static class ModeDefaults
             Backbone = backbone,
             ImageSize = config.ImageSize ?? (backbone.Name == SmallConvnet ? new ImageSizeConfig { Width = SmallConvnetImageSize, Height = SmallConvnetImageSize } : null),
             Classifier = classifier with { HiddenUnits = classifier.HiddenUnits ?? [scratch ? 512 : 256] },
-            Training = training with { Phases = training.Phases ?? Phases(config.Mode) },
+            Training = training with
+            {
+                Phases = (training.Phases ?? Phases(config.Mode))
+                    .Select((p, i) => p with { Name = p.Name ?? $"phase{i + 1}", Unfreeze = p.Unfreeze ?? (scratch ? FreezingPlan.Everything : FreezingPlan.Frozen) })
+                    .ToArray(),
+            },
         };
     }
 

@@ -10,12 +10,12 @@ public sealed record RunRecord(
     int Seed,
     TrainingMode Mode,
     DateTime StartedUtc,
-    DateTime? FinishedUtc,
-    double? Seconds,
     string Backbone,
     IReadOnlyList<string> BackboneFiles,
     DatasetRecord Dataset,
-    IReadOnlyDictionary<string, string> Versions)
+    IReadOnlyDictionary<string, string> Versions,
+    DateTime? FinishedUtc = null,
+    double? Seconds = null)
 {
     public const string Running = "running";
     public const string Completed = "completed";

@@ -16,9 +16,9 @@ public sealed record TrainingPhase
     [Description("Epochs in this phase. Default: 5.")]
     public int Epochs { get; init; } = 5;
 
-    /// <summary>What of the backbone trains. Default: nothing (a frozen base).</summary>
-    [Description("What of the backbone trains: { \"topStages\": N }, { \"nodes\": [...] } or { \"all\": true }. Default: nothing (a frozen base).")]
-    public FreezingPlan Unfreeze { get; init; } = FreezingPlan.Frozen;
+    /// <summary>What of the backbone trains. Default: nothing (a frozen base); every layer in from-scratch.</summary>
+    [Description("What of the backbone trains: { \"topStages\": N }, { \"nodes\": [...] } or { \"all\": true }. Default: nothing (a frozen base); every layer in from-scratch.")]
+    public FreezingPlan? Unfreeze { get; init; }
 
     /// <summary>Default: Adam.</summary>
     [Description("sgd (with momentum), adam or adamw. Default: adam.")]

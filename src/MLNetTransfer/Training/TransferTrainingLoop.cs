@@ -40,7 +40,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             var phase = settings.Phases[p];
             var phaseName = phase.Name ?? $"phase{p + 1}";
             var backbone = network.Backbone;
-            backbone.SetTrainable(phase.Unfreeze.Resolve(backbone));
+            backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
             var cut = Cut(backbone);
             using var trainCache = Prefix(train.Inputs, cut);
             using var validationCache = validation is null ? null : Prefix(validation.Inputs, cut);

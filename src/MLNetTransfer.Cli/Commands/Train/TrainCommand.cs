@@ -7,48 +7,75 @@ using Spectre.Console.Cli;
 
 namespace MLNetTransfer.Cli.Commands.Train;
 
-/// <summary><c>mlnet-transfer train &lt;config&gt;</c>.</summary>
+/// <summary><c>mlnet-transfer train &lt;config&gt;...</c>.</summary>
 public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCommand.Settings>(console)
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandArgument(0, "<config>")]
-        [Description("The experiment's JSON config, e.g. configs/quickstart.json.")]
-        public string Config { get; init; } = "";
+        [CommandArgument(0, "<configs>")]
+        [Description("The experiments' JSON configs, e.g. configs/quickstart.json; several run one after another and end with a table comparing them.")]
+        public string[] Configs { get; init; } = [];
 
         [CommandOption("--resume <RUN>")]
-        [Description("Continue this interrupted run of the same config from its last checkpoint (frozen-base, fine-tune, from-scratch).")]
+        [Description("Continue this interrupted run of the (single) config from its last checkpoint (frozen-base, fine-tune, from-scratch).")]
         public string? Resume { get; init; }
+
+        public override ValidationResult Validate() =>
+            Resume is not null && Configs.Length != 1 ? ValidationResult.Error("--resume takes exactly one config") : ValidationResult.Success();
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var definition = ExperimentConfigReader.Read(settings.Config);
-        Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
-        var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
+        // Read every config first, so a typo in the last one is found before hours of training.
+        var definitions = settings.Configs.Select(ExperimentConfigReader.Read).ToList();
+        var results = new List<(ExperimentDefinition Definition, RunResult Result)>();
+        foreach (var definition in definitions)
+        {
+            Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
+            var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
+            Summarise(definition, result);
+            results.Add((definition, result));
+        }
+        if (results.Count > 1) Console.Write(Comparison(results));
+        return ExitCodes.Success;
+    }
 
+    void Summarise(ExperimentDefinition definition, RunResult result)
+    {
         var record = result.Record;
         var test = result.Metrics.Test;
         var counts = record.Dataset.Counts;
         int Total(string set) => counts[set].Values.Sum();
         var summary = new Table().Border(TableBorder.Rounded).Title("run summary").HideHeaders().AddColumns("", "");
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
-        var head = definition.Config.Head is { } mlnet ? Json(mlnet.Trainer)
-            : $"dense [{string.Join(", ", definition.Config.Classifier!.HiddenUnits!)}], {definition.Config.Training!.Phases!.Sum(p => p.Epochs)} epochs";
-        summary.AddRow("mode / backbone / head", Markup.Escape($"{Json(record.Mode)} / {record.Backbone} / {head}"));
+        summary.AddRow("mode / backbone / head", Markup.Escape($"{Json(record.Mode)} / {record.Backbone} / {Head(definition.Config)}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
         summary.AddRow("[bold]test accuracy[/]", $"[bold]{MetricsTables.Percent(test.Accuracy)}[/]");
         summary.AddRow("test macro accuracy / log-loss / AUC", $"{MetricsTables.Percent(test.MacroAccuracy)} / {MetricsTables.Number(test.LogLoss)} / {MetricsTables.Number(test.Auc)}");
-        summary.AddRow("time", $"{record.Seconds?.ToString("0.0", CultureInfo.InvariantCulture)} s");
+        summary.AddRow("time", Seconds(record));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
         Console.Write(summary);
         Console.Write(MetricsTables.PerClass(test));
         // One plain line that scripts can grep.
         Console.WriteLine($"test accuracy: {test.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}  run folder: {result.Folder}");
-        return ExitCodes.Success;
     }
+
+    static Table Comparison(IReadOnlyList<(ExperimentDefinition Definition, RunResult Result)> results)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title("experiments compared")
+            .AddColumns("experiment", "mode", "backbone", "head", "test accuracy", "AUC", "time");
+        foreach (var (definition, result) in results)
+            table.AddRow(Markup.Escape(result.Record.Experiment), Json(result.Record.Mode), Markup.Escape(result.Record.Backbone),
+                Markup.Escape(Head(definition.Config)), MetricsTables.Percent(result.Metrics.Test.Accuracy), MetricsTables.Number(result.Metrics.Test.Auc), Seconds(result.Record));
+        return table;
+    }
+
+    static string Head(ExperimentConfig config) => config.Head is { } mlnet ? Json(mlnet.Trainer)
+        : $"dense [{string.Join(", ", config.Classifier!.HiddenUnits!)}], {config.Training!.Phases!.Sum(p => p.Epochs)} epochs";
+
+    static string Seconds(RunRecord record) => $"{record.Seconds?.ToString("0.0", CultureInfo.InvariantCulture)} s";
 
     static string Json(Enum value) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 }

@@ -1,0 +1,82 @@
+using Microsoft.ML;
+using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Tests.Support;
+
+namespace MLNetTransfer.Tests.Experiments;
+
+/// <summary>frozen-base, fine-tune and from-scratch runs on a small generated dataset.</summary>
+public sealed class NetworkRunTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    string Config(string mode, string training, string extra = "") => Configs.Synthetic(folder, imagesPerClass: 12, head: "null",
+        extra: $$""" "mode": "{{mode}}", "classifier": { "hiddenUnits": [32], "dropout": 0.2 }, "training": {{training}}, {{extra}} """)
+        .Replace("\"head\": null,", "");
+
+    [Fact]
+    public void A_fine_tune_run_keeps_its_history_network_and_a_model_that_reloads_with_the_same_predictions()
+    {
+        var config = Config("fine-tune", """{ "batchSize": 4, "phases": [ { "name": "head", "epochs": 2, "learningRate": 0.003 }, { "name": "top", "epochs": 1, "unfreeze": { "topStages": 1 }, "learningRate": 0.0001 } ] }""");
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+
+        var history = File.ReadAllLines(Path.Combine(result.Folder, "history.csv"));
+        Assert.Equal("phase,epoch,train_loss,train_accuracy,validation_loss,validation_accuracy,learning_rate,seconds,best", history[0]);
+        Assert.Equal(["head", "head", "top"], history.Skip(1).Select(l => l.Split(',')[0]));
+        foreach (var file in new[] { "network.onnx", "model.zip", "checkpoint/state.json", "metrics.json", "predictions.csv" })
+            Assert.True(File.Exists(Path.Combine(result.Folder, file)), file);
+        Assert.Equal("fine-tune", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, "config.json"))).RootElement.GetProperty("mode").GetString());
+
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var schema);
+        Assert.Equal(["ImagePath"], schema.Select(c => c.Name));
+        var engine = ml.Model.CreatePredictionEngine<ExperimentRunTests.AppInput, ExperimentRunTests.AppOutput>(model);
+        foreach (var row in File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')))
+        {
+            var output = engine.Predict(new ExperimentRunTests.AppInput { ImagePath = row[0] });
+            Assert.Equal(row[2], output.PredictedLabel);
+            Assert.Equal(float.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), output.Score[0], 4);
+        }
+    }
+
+    [Fact]
+    public void An_interrupted_run_resumes_from_its_checkpoint_and_ends_as_an_uninterrupted_one()
+    {
+        var training = """{ "batchSize": 4, "phases": [ { "name": "head", "epochs": 2, "learningRate": 0.003 }, { "name": "top", "epochs": 2, "unfreeze": { "topStages": 1 }, "learningRate": 0.0001 } ] }""";
+        var definition = ExperimentConfigReader.Read(Config("fine-tune", training));
+        var whole = new ExperimentRunner().Run(definition);
+
+        using var cancel = new CancellationTokenSource();
+        var interrupted = new ExperimentRunner(new ImmediateProgress<RunProgress>(p =>
+        {
+            if (p.Step.StartsWith("Training", StringComparison.Ordinal) && p.Done == 3) cancel.Cancel();
+        }));
+        Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Run(definition, cancel.Token));
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single(d => d != whole.Folder);
+        Assert.Contains("\"status\": \"running\"", File.ReadAllText(Path.Combine(runFolder, "run.json")));
+        Assert.False(File.Exists(Path.Combine(runFolder, "model.zip")));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(runFolder, "history.csv")).Length);
+
+        var resumed = new ExperimentRunner().Run(definition, resumeFolder: runFolder);
+        Assert.Equal(runFolder, resumed.Folder);
+        Assert.Equal(5, File.ReadAllLines(Path.Combine(runFolder, "history.csv")).Length);
+        Assert.Equal(whole.Metrics.Test.Accuracy, resumed.Metrics.Test.Accuracy);
+        Assert.Equal(whole.Metrics.Test.LogLoss, resumed.Metrics.Test.LogLoss, 4);
+
+        var again = Assert.Throws<DataException>(() => new ExperimentRunner().Run(definition, resumeFolder: runFolder));
+        Assert.Contains("already completed", again.Message);
+    }
+
+    [Fact]
+    public void From_scratch_trains_the_small_convnet()
+    {
+        var config = Config("from-scratch", """{ "batchSize": 8, "phases": [ { "epochs": 2 } ] }""", """ "imageSize": { "width": 64, "height": 64 }, """);
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+        Assert.Equal("small-convnet", result.Record.Backbone);
+        Assert.Equal(6, result.Metrics.Test.Count);
+        // 64 -> conv 62 -> pool 31 -> 29 -> 14 -> 12 -> 6 -> 4 -> 2: 128 x 2 x 2 features.
+        Assert.Equal(512, MLNetTransfer.Backbones.OnnxModelInfo.Read(Path.Combine(result.Folder, "small-convnet.onnx")).Outputs.Single().LengthPerImage);
+    }
+}

@@ -1,0 +1,79 @@
+using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Tests.Support;
+using MLNetTransfer.Training;
+
+namespace MLNetTransfer.Tests.Experiments;
+
+public sealed class TrainingConfigTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public TrainingConfigTests()
+    {
+        Directory.CreateDirectory(folder["photos/cat"]);
+        Directory.CreateDirectory(folder["photos/dog"]);
+    }
+
+    public void Dispose() => folder.Dispose();
+
+    ExperimentDefinition Read(string fields) =>
+        ExperimentConfigReader.Read(folder.Write("experiment.json", $$"""{ "name": "x", "dataset": { "root": "photos" }, {{fields}} }"""));
+
+    ConfigException Error(string fields) => Assert.Throws<ConfigException>(() => Read(fields));
+
+    [Fact]
+    public void Fine_tune_defaults_to_the_books_two_phases_on_resnet18()
+    {
+        var config = Read(""" "mode": "fine-tune" """).Config;
+        Assert.Equal("resnet18", config.Backbone!.Name);
+        Assert.Null(config.Head);
+        Assert.Equal([256], config.Classifier!.HiddenUnits!);
+        var phases = config.Training!.Phases!;
+        Assert.Equal(["head", "top-stages"], phases.Select(p => p.Name));
+        Assert.Equal(FreezingPlan.Frozen, phases[0].Unfreeze);
+        Assert.Equal(1, phases[1].Unfreeze!.TopStages);
+        Assert.Equal(phases[0].LearningRate / 10, phases[1].LearningRate, 12);
+    }
+
+    [Fact]
+    public void From_scratch_defaults_to_the_books_small_convnet_at_150_pixels()
+    {
+        var config = Read(""" "mode": "from-scratch" """).Config;
+        Assert.Equal(ModeDefaults.SmallConvnet, config.Backbone!.Name);
+        Assert.Equal((150, 150), (config.ImageSize!.Width, config.ImageSize.Height));
+        Assert.Equal([512], config.Classifier!.HiddenUnits!);
+        Assert.True(config.Training!.Phases!.Single().Unfreeze!.All);
+    }
+
+    [Fact]
+    public void Phases_bind_optimizer_schedule_and_freezing_plan_from_json()
+    {
+        var phase = Read(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 2, "optimizer": "adamw", "schedule": "one-cycle", "unfreeze": { "nodes": ["conv1"] } } ] } """)
+            .Config.Training!.Phases!.Single();
+        Assert.Equal(OptimizerKind.AdamW, phase.Optimizer);
+        Assert.Equal(ScheduleKind.OneCycle, phase.Schedule);
+        Assert.Equal(["conv1"], phase.Unfreeze!.Nodes!);
+    }
+
+    [Theory]
+    [InlineData(""" "mode": "fine-tune", "head": { "trainer": "light-gbm" } """, "head", "applies to feature-extraction only")]
+    [InlineData(""" "training": { "batchSize": 8 } """, "training", "applies to frozen-base, fine-tune and from-scratch")]
+    [InlineData(""" "classifier": { "dropout": 0.2 } """, "classifier", "applies to frozen-base, fine-tune and from-scratch")]
+    [InlineData(""" "mode": "frozen-base", "training": { "phases": [ { "unfreeze": { "topStages": 2 } } ] } """, "training.phases[0].unfreeze", "frozen-base keeps the whole backbone frozen")]
+    [InlineData(""" "mode": "from-scratch", "backbone": { "name": "resnet18" } """, "backbone", "from-scratch trains the book's small convnet")]
+    [InlineData(""" "backbone": { "name": "small-convnet" } """, "backbone.name", "only for mode from-scratch")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [] } """, "training.phases", "needs at least one phase")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 2 }, { "learningRate": 0 } ] } """, "training.phases[1].learningRate", "must be above 0")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "unfreeze": { "topStages": 1, "all": true } } ] } """, "training.phases[0].unfreeze", "give one of topStages, nodes or all")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """, "training.phases[0].optimizer", "expected one of: sgd, adam, adamw")]
+    [InlineData(""" "mode": "fine-tune", "training": { "batchSize": 0 } """, "training.batchSize", "must be between 1 and 1024")]
+    [InlineData(""" "mode": "fine-tune", "classifier": { "hiddenUnits": [64, 0] } """, "classifier.hiddenUnits[1]", "must be between 1 and 65536")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 3, "warmupEpochs": 3 } ] } """, "training.phases[0].warmupEpochs", "below the phase's 3 epochs")]
+    public void Training_fields_are_checked_with_their_path(string fields, string field, string message)
+    {
+        var e = Error(fields);
+        Assert.Equal(field, e.Field);
+        Assert.Contains(message, e.Message);
+    }
+}
