@@ -70,6 +70,16 @@ public sealed class TransferTrainingTests : IDisposable
         // Trained BatchNormalization updates its running statistics; frozen ones stay in inference mode.
         Assert.True(Changed("backbone." + graph.StateNames[topBatchNorm.Inputs[3]]));
         Assert.False(Changed("backbone." + graph.StateNames[frozenBatchNorm.Inputs[3]]));
+
+        // The exported ONNX network, run by ONNX Runtime, gives the trained TorchSharp network's probabilities.
+        NetworkExport.Write(graph, network.Head, folder["trained.onnx"], [1, 512, 1, 1]);
+        var pixels = Prepared(images.Take(1)).GetColumn<float[]>("Pixels").Single();
+        var exported = OnnxRuntimeRunner.Run(folder["trained.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.ProbabilitiesName);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        network.eval();
+        var trained = nn.functional.softmax(network.forward(tensor(pixels, [1, 3, 224, 224])), 1).data<float>().ToArray();
+        Assert.True(exported.Zip(trained, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"export differs: {string.Join(",", exported)} vs {string.Join(",", trained)}");
     }
 
     [Fact]
