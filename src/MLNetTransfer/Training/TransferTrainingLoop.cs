@@ -63,7 +63,8 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 epoch++;
                 torch.manual_seed(settings.Seed * 1000L + epoch);
                 var order = Enumerable.Range(0, train.Count).ToArray();
-                new Random(HashCode.Combine(settings.Seed, epoch)).Shuffle(order);
+                // Not HashCode.Combine: it is salted per process, and the order must be the same in every run.
+                new Random(unchecked(settings.Seed * 7919 + epoch)).Shuffle(order);
 
                 network.train();
                 double lossSum = 0, rate = 0;

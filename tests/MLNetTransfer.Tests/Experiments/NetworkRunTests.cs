@@ -70,6 +70,27 @@ public sealed class NetworkRunTests : IDisposable
     }
 
     [Fact]
+    public void The_same_config_trained_in_two_processes_gives_the_same_history_and_predictions()
+    {
+        var config = Config("fine-tune", """{ "batchSize": 4, "phases": [ { "name": "head", "epochs": 2 }, { "name": "top", "epochs": 1, "unfreeze": { "topStages": 1 }, "learningRate": 0.0001 } ] }""");
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in new[] { Path.Combine(AppContext.BaseDirectory, "mlnet-transfer.dll"), "train", config }) start.ArgumentList.Add(argument);
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            Assert.True(process.ExitCode == 0, output);
+        }
+        var runs = Directory.GetDirectories(folder["runs/synthetic-test"]);
+        Assert.Equal(2, runs.Length);
+        // Everything but the seconds column.
+        string[] History(string run) => File.ReadAllLines(Path.Combine(run, "history.csv")).Select(l => string.Join(',', l.Split(',').Where((_, i) => i != 7))).ToArray();
+        Assert.Equal(History(runs[0]), History(runs[1]));
+        Assert.Equal(File.ReadAllText(Path.Combine(runs[0], "predictions.csv")), File.ReadAllText(Path.Combine(runs[1], "predictions.csv")));
+    }
+
+    [Fact]
     public void From_scratch_trains_the_small_convnet()
     {
         var config = Config("from-scratch", """{ "batchSize": 8, "phases": [ { "epochs": 2 } ] }""", """ "imageSize": { "width": 64, "height": 64 }, """);
