@@ -1,3 +1,4 @@
+using MLNetTransfer.Cli.Commands.Augment;
 using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
@@ -27,6 +28,13 @@ public static class CliSetup
             datasets.SetDescription("Datasets the framework provides.");
             datasets.AddCommand<SynthCommand>("synth")
                 .WithDescription("Generate the synthetic cats-vs-dogs-style dataset (deterministic for a seed).");
+        });
+        config.AddBranch("augment", augment =>
+        {
+            augment.SetDescription("Data augmentation.");
+            augment.AddCommand<PreviewCommand>("preview")
+                .WithDescription("Write a grid PNG of augmented versions of one image, as training would see them.")
+                .WithExample("augment", "preview", "configs/pets-frozen-base-augmented.json", "-n", "9");
         });
         config.AddBranch("config", configs =>
         {

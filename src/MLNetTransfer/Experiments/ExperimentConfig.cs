@@ -44,6 +44,9 @@ public sealed record ExperimentConfig
     [Description("frozen-base, fine-tune and from-scratch: phases, optimizer, schedule, early stopping.")]
     public TrainingConfig? Training { get; init; }
 
+    [Description("frozen-base, fine-tune and from-scratch: random changes to training images, new every epoch (Keras ImageDataGenerator's vocabulary). Default: none.")]
+    public Pipelines.Augmentation.AugmentationOptions? Augmentation { get; init; }
+
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";
 }

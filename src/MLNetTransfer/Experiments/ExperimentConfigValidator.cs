@@ -36,6 +36,34 @@ public static partial class ExperimentConfigValidator
         if (config.Head is { } head) ValidateHead(head, Fail);
         if (config.Classifier is { } classifier) ValidateClassifier(classifier, Fail);
         if (config.Training is { } training) ValidateTraining(config.Mode, training, Fail);
+        if (config.Augmentation is { } augmentation)
+        {
+            if (!torchMode) Fail("augmentation", "applies to frozen-base, fine-tune and from-scratch; feature-extraction computes each image's features once");
+            ValidateAugmentation(augmentation, Fail);
+        }
+    }
+
+    static void ValidateAugmentation(Pipelines.Augmentation.AugmentationOptions a, Action<string, string> fail)
+    {
+        void Range(string field, double value, double low, double high)
+        {
+            if (!(value >= low && value <= high)) fail($"augmentation.{field}", $"must be between {low} and {high} (got {value})");
+        }
+        void Pair(string field, double[]? pair, double low, double high)
+        {
+            if (pair is null) return;
+            if (pair.Length != 2) fail($"augmentation.{field}", $"needs two values, [low, high] (got {pair.Length})");
+            if (!(pair[0] >= low && pair[1] <= high && pair[0] <= pair[1])) fail($"augmentation.{field}", $"needs {low} <= low <= high <= {high} (got [{pair[0]}, {pair[1]}])");
+        }
+        Range("rotationRange", a.RotationRange, 0, 180);
+        Range("widthShiftRange", a.WidthShiftRange, 0, 4096);
+        Range("heightShiftRange", a.HeightShiftRange, 0, 4096);
+        Range("shearRange", a.ShearRange, 0, 60);
+        Range("zoomRange", a.ZoomRange, 0, 0.9);
+        Range("fillValue", a.FillValue, 0, 255);
+        Pair("brightnessRange", a.BrightnessRange, 0, 10);
+        Pair("contrastRange", a.ContrastRange, 0, 10);
+        Pair("cropScale", a.CropScale, 0.01, 1);
     }
 
     static void ValidateClassifier(ClassifierConfig classifier, Action<string, string> fail)

@@ -7,6 +7,7 @@ using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
 using MLNetTransfer.Pipelines;
+using MLNetTransfer.Pipelines.Augmentation;
 using MLNetTransfer.Training;
 
 namespace MLNetTransfer.Experiments;
@@ -109,10 +110,12 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     {
         var config = definition.Config;
         var training = config.Training!;
-        var prepare = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Append(LabelKeys(ml, split.Classes));
+        var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(LabelKeys(ml, split.Classes));
         IDataView Load(IReadOnlyList<LabeledImage> images) =>
             ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
         var fitted = prepare.Fit(Load(split.Train));
+        if (config.Augmentation is { ChangesImages: true } shown)
+            WriteAugmentationPreview(ml, backbone, split.Train[0].Path, shown, config.Seed, folder.File(RunFolder.AugmentationFile));
 
         var checkpoints = folder.File("checkpoint");
         var history = new List<EpochReport>(resume ? TrainingCheckpoint.Read(checkpoints)?.History ?? [] : []);
@@ -123,6 +126,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             LabelColumnName = "LabelKey",
             FeatureColumnName = "Pixels",
             Backbone = backbone.Model,
+            Preprocessor = backbone.Preprocessor,
             HiddenUnits = config.Classifier!.HiddenUnits!,
             Dropout = config.Classifier.Dropout,
             ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
@@ -137,6 +141,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 EarlyStopping = training.EarlyStopping,
                 Seed = config.Seed,
                 CheckpointFolder = checkpoints,
+                Augmentation = config.Augmentation is { ChangesImages: true } augmentation ? new ImageAugmenter(augmentation, config.Seed, backbone.Scale) : null,
             },
             EpochCallback = epoch =>
             {
@@ -148,10 +153,20 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         });
         var network = trainer.Fit(fitted.Transform(Load(split.Train)));
 
-        // The saved model starts from an image path: pixel preparation without the training-only label mapping.
-        var inference = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
+        // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
+        // without augmentation, which only ever runs inside the trainer).
+        var inference = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
         var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(network.Transform(fitted.Transform(Load([]))));
         return new TransformerChain<ITransformer>(inference, network, names);
+    }
+
+    /// <summary>Writes a 3 x 3 grid: <paramref name="image"/> and eight augmented versions of it, as training sees them.</summary>
+    public static void WriteAugmentationPreview(MLContext ml, Backbones.Backbone backbone, string image, AugmentationOptions options, int seed, string path, int count = 9)
+    {
+        var data = ml.Data.LoadFromEnumerable([new ImageInput { ImagePath = image }]);
+        var pixels = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").Single();
+        AugmentationPreview.Write(path, pixels, backbone.Width, backbone.Height, backbone.ChannelOrder == Backbones.ChannelOrder.Rgb,
+            backbone.Scale, new ImageAugmenter(options, seed, backbone.Scale), count);
     }
 
     static IEstimator<ITransformer> LabelKeys(MLContext ml, IReadOnlyList<string> classes) =>

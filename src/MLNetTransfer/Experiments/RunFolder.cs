@@ -16,6 +16,7 @@ public sealed class RunFolder
     public const string MetricsFile = "metrics.json";
     public const string PredictionsFile = "predictions.csv";
     public const string HistoryFile = "history.csv";
+    public const string AugmentationFile = "augmentation.png";
 
     RunFolder(string path) => Path = path;
 

@@ -23,8 +23,8 @@ public static class BackboneCatalog
             .Append(catalog.CopyColumns(outputColumnName, backbone.Model.OutputName));
 
     /// <summary>
-    /// LoadImages -> ResizeImages -> ExtractPixels (the backbone's channel order and scale) -> ApplyOnnxModel for each
-    /// preprocessing stage: the tensor the backbone network takes, as a float vector [3 * height * width].
+    /// <see cref="ExtractBackbonePixels"/>, then ApplyOnnxModel for each preprocessing stage: the tensor the backbone
+    /// network takes, as a float vector [3 * height * width].
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="backbone">The network and how to feed it.</param>
@@ -33,19 +33,7 @@ public static class BackboneCatalog
     public static IEstimator<ITransformer> PrepareBackboneInput(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
-        const string image = "Image";
-        IEstimator<ITransformer> chain = catalog.LoadImages(image, imageFolder: null!, imagePathColumnName)
-            .Append(catalog.ResizeImages(image, backbone.Width, backbone.Height, image,
-                // Crop the centre at the image's own aspect ratio, as torchvision's Resize+CenterCrop does.
-                resizing: ImageResizingEstimator.ResizingKind.IsoCrop))
-            .Append(catalog.ExtractPixels(backbone.PixelsName, image,
-                colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Rgb,
-                orderOfExtraction: backbone.ChannelOrder == ChannelOrder.Rgb
-                    ? ImagePixelExtractingEstimator.ColorsOrder.ARGB
-                    : ImagePixelExtractingEstimator.ColorsOrder.ABGR,
-                interleavePixelColors: false,
-                scaleImage: backbone.Scale));
-
+        var chain = catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName);
         var current = backbone.PixelsName;
         foreach (var stage in backbone.Stages.SkipLast(1))
         {
@@ -55,5 +43,30 @@ public static class BackboneCatalog
             current = stage.OutputName;
         }
         return current == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, current));
+    }
+
+    /// <summary>
+    /// LoadImages -> ResizeImages -> ExtractPixels with the backbone's size, channel order and scale: the image as a
+    /// planar float vector [3 * height * width], before any preprocessing graph. Augmentation works on this.
+    /// </summary>
+    /// <param name="catalog">The transforms catalog.</param>
+    /// <param name="backbone">The network whose input size and pixel format to use.</param>
+    /// <param name="outputColumnName">Column receiving the pixels. Default: Pixels.</param>
+    /// <param name="imagePathColumnName">Column holding image file paths. Default: ImagePath.</param>
+    public static IEstimator<ITransformer> ExtractBackbonePixels(this TransformsCatalog catalog, Backbone backbone,
+        string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
+    {
+        const string image = "Image";
+        return catalog.LoadImages(image, imageFolder: null!, imagePathColumnName)
+            .Append(catalog.ResizeImages(image, backbone.Width, backbone.Height, image,
+                // Crop the centre at the image's own aspect ratio, as torchvision's Resize+CenterCrop does.
+                resizing: ImageResizingEstimator.ResizingKind.IsoCrop))
+            .Append(catalog.ExtractPixels(outputColumnName, image,
+                colorsToExtract: ImagePixelExtractingEstimator.ColorBits.Rgb,
+                orderOfExtraction: backbone.ChannelOrder == ChannelOrder.Rgb
+                    ? ImagePixelExtractingEstimator.ColorsOrder.ARGB
+                    : ImagePixelExtractingEstimator.ColorsOrder.ABGR,
+                interleavePixelColors: false,
+                scaleImage: backbone.Scale));
     }
 }

@@ -18,6 +18,9 @@ public sealed record TrainingSettings
     /// <summary>Seeds shuffling, dropout and the head's initial weights. Default: 42.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>Changes each training image anew every epoch; null for none. Validation images are never changed.</summary>
+    public Pipelines.Augmentation.ImageAugmenter? Augmentation { get; init; }
+
     /// <summary>Where a checkpoint is written after each epoch; null for none.</summary>
     public string? CheckpointFolder { get; init; }
 }

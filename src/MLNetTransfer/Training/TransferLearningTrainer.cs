@@ -33,6 +33,13 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// <summary>The backbone network (its ONNX file, input and output). Required.</summary>
         public OnnxStage Backbone { get; set; } = null!;
 
+        /// <summary>
+        /// A graph from the feature column's pixels to the backbone's input (e.g. ResNet18's mean subtraction). Given,
+        /// the feature column holds ExtractPixels' output and augmentation acts on real pixels. Default: none (the
+        /// feature column already is the backbone's input).
+        /// </summary>
+        public OnnxStage? Preprocessor { get; set; }
+
         /// <summary>Widths of the head's hidden dense layers. Default: none (a linear classifier).</summary>
         public IReadOnlyList<int> HiddenUnits { get; set; } = [];
 
@@ -65,25 +72,34 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
     {
         TorchRuntime.EnsureStarted();
         var classes = Classes(input.Schema[options.LabelColumnName]);
-        var inputShape = OnnxModelInfo.Read(options.Backbone.Path).Inputs.Single(i => i.Name == options.Backbone.InputName).Shape;
+        var first = options.Preprocessor ?? options.Backbone;
+        var inputShape = OnnxModelInfo.Read(first.Path).Inputs.Single(i => i.Name == first.InputName).Shape;
         using var train = Read(input, inputShape);
         using var validation = options.ValidationSet is null ? null : Read(options.ValidationSet, inputShape);
 
         manual_seed(options.Training.Seed);
         var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
-        var outputShape = OutputShape(backbone, train.Value.Inputs);
+        using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
+        var outputShape = OutputShape(backbone, preprocessor, train.Value.Inputs);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
-        History = new TransferTrainingLoop(trained, options.Training)
+        History = new TransferTrainingLoop(trained, options.Training, preprocessor)
             .Run(train.Value, validation?.Value, options.EpochCallback, options.Resume, options.Cancellation);
 
         Directory.CreateDirectory(options.ModelFolder);
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
         NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]]);
 
-        var inputName = options.Backbone.InputName;
-        IEstimator<ITransformer> scoring = ml.Transforms.ApplyOnnxModel([NetworkExport.LogitsName], [inputName], path);
-        if (options.FeatureColumnName != inputName) scoring = ml.Transforms.CopyColumns(inputName, options.FeatureColumnName).Append(scoring);
+        // ApplyOnnxModel binds columns to graph tensors by name: copy each stage's input under its tensor's name.
+        IEstimator<ITransformer> scoring = new EstimatorChain<ITransformer>();
+        var current = options.FeatureColumnName;
+        foreach (var (stage, outputs) in new[] { (options.Preprocessor, new[] { options.Preprocessor?.OutputName ?? "" }), (options.Backbone with { Path = path }, [NetworkExport.LogitsName]) })
+        {
+            if (stage is null) continue;
+            if (current != stage.InputName) scoring = scoring.Append(ml.Transforms.CopyColumns(stage.InputName, current));
+            scoring = scoring.Append(ml.Transforms.ApplyOnnxModel(outputs, [stage.InputName], stage.Path));
+            current = outputs[0];
+        }
         var onnx = scoring.Fit(input);
         var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
         return new TransformerChain<ITransformer>(onnx, LogitsClassifier.Create(ml, logits, classes));
@@ -138,11 +154,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         return new DisposableValue<LabeledTensors>(new LabeledTensors(inputs, labels.ToArray()), inputs);
     }
 
-    static long[] OutputShape(OnnxGraphModule backbone, Tensor inputs)
+    static long[] OutputShape(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, Tensor inputs)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         backbone.eval();
-        return backbone.forward(inputs.narrow(0, 0, 1)).shape;
+        var first = inputs.narrow(0, 0, 1);
+        return backbone.forward(preprocessor?.forward(first) ?? first).shape;
     }
 }

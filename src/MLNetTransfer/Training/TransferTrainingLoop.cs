@@ -11,8 +11,12 @@ namespace MLNetTransfer.Training;
 /// phase and its output cached (frozen layers are deterministic in inference mode), so each epoch runs only the layers
 /// that train: a frozen-base phase costs about what a dense classifier on cached features costs. The best epoch's
 /// weights (by the validation metric) are restored at the end. Reports each epoch; checkpoints after each epoch.
+/// With augmentation, every training batch is augmented, preprocessed and run through the frozen layers anew.
 /// </summary>
-public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings)
+/// <param name="network">The backbone and head to train.</param>
+/// <param name="settings">Phases, batch size, augmentation, checkpoints.</param>
+/// <param name="preprocessor">A graph from the pixels the data holds to the backbone's input (run frozen); null when the data already is the backbone's input.</param>
+public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, OnnxGraphModule? preprocessor = null)
 {
     public IReadOnlyList<EpochReport> Run(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch = null,
         bool resume = false, CancellationToken cancellation = default)
@@ -42,7 +46,9 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             var backbone = network.Backbone;
             backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
             var cut = Cut(backbone);
-            using var trainCache = Prefix(train.Inputs, cut);
+            var augmentation = settings.Augmentation;
+            // Without augmentation the frozen part's output never changes within a phase: compute it once.
+            using var trainCache = augmentation is null ? Prefix(train.Inputs, cut) : null;
             using var validationCache = validation is null ? null : Prefix(validation.Inputs, cut);
             using var trainLabels = tensor(train.Labels);
             using var validationLabels = validation is null ? null : tensor(validation.Labels);
@@ -73,9 +79,12 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 {
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = NewDisposeScope();
-                    var batch = tensor(order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)].Select(i => (long)i).ToArray());
+                    var indices = order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)];
+                    var batch = tensor(indices.Select(i => (long)i).ToArray());
                     var labels = trainLabels.index_select(0, batch);
-                    var logits = network.ForwardFrom(cut, trainCache.index_select(0, batch));
+                    var inputs = trainCache?.index_select(0, batch)
+                        ?? Prefix(augmentation!.Apply(train.Inputs.index_select(0, batch), epoch, indices), cut);
+                    var logits = network.ForwardFrom(cut, inputs);
                     var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: settings.LabelSmoothing);
                     optimizer.zero_grad();
                     loss.backward();
@@ -132,22 +141,26 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         return BackboneStages.Find(backbone).First(s => s.Layers.Any(trained.Contains)).Input;
     }
 
-    // Runs the frozen part once, in inference mode and without gradients, batch by batch.
+    // Runs the preprocessing and the frozen part in inference mode and without gradients, batch by batch.
     Tensor Prefix(Tensor inputs, string cut)
     {
         var backbone = network.Backbone;
-        if (cut == backbone.InputName) return inputs.alias();
+        var training = backbone.training;
         backbone.eval();
+        preprocessor?.eval();
         using var _ = no_grad();
         var parts = new List<Tensor>();
         for (long start = 0; start < inputs.shape[0]; start += settings.BatchSize)
         {
             using var scope = NewDisposeScope();
             var batch = inputs.narrow(0, start, Math.Min(settings.BatchSize, inputs.shape[0] - start));
-            parts.Add(backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut].MoveToOuterDisposeScope());
+            if (preprocessor is not null) batch = preprocessor.forward(batch);
+            var output = cut == backbone.InputName ? batch : backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut];
+            parts.Add(output.MoveToOuterDisposeScope());
         }
-        var all = cat(parts, 0);
-        foreach (var part in parts) part.Dispose();
+        backbone.train(training);
+        var all = parts.Count == 1 ? parts[0] : cat(parts, 0);
+        if (parts.Count > 1) foreach (var part in parts) part.Dispose();
         return all;
     }
 

@@ -97,6 +97,9 @@ public sealed class OnnxImportParityTests : IDisposable
             .Node("Constant", "const", [], ["k"], Attributes(("value", new TensorProto { Name = "k", DataType = 1, Dims = { 5 }, FloatData = { 1f, 2f, 3f, 4f, 5f } })))
             .Node("Dropout", "drop", ["x"], ["d"]).Node("Mul", "mul", ["d", "k"], ["m"]).Node("Softmax", "softmax", ["m"], ["y"]), [2, 5], 13),
         ["softmax-flattening-opset11"] = ([2, 3, 2, 2], b => b.Node("Softmax", "softmax", ["x"], ["y"], Attributes(("axis", 1L))), [2, 3, 2, 2], 11),
+        ["split-sizes-concat"] = ([1, 3, 4, 4], b => b
+            .Node("Split", "split", ["x"], ["r", "gb"], Attributes(("axis", 1L), ("split", new long[] { 1, 2 })))
+            .Node("Concat", "concat", ["gb", "r"], ["y"], Attributes(("axis", 1L))), [1, 3, 4, 4], 11),
         ["lrn-odd-size"] = ([1, 7, 3, 3], b => b.Node("LRN", "lrn", ["x"], ["y"], Attributes(("size", 3L), ("alpha", 0.01f), ("beta", 0.75f), ("bias", 2f))), [1, 7, 3, 3], 13),
         // ONNX Runtime accepts odd sizes only; the import follows the spec's window for even sizes too.
         ["lrn-size-5"] = ([1, 7, 3, 3], b => b.Node("LRN", "lrn", ["x"], ["y"], Attributes(("size", 5L), ("alpha", 0.02f), ("beta", 0.5f))), [1, 7, 3, 3], 13),
@@ -150,6 +153,19 @@ public sealed class OnnxImportParityTests : IDisposable
         Assert.Equal(15_897_152, module.parameters().Sum(p => p.numel()));
         Assert.Equal(2 * 22, module.buffers().Count());
         Assert.Contains(module.named_parameters(), p => p.name == module.StateNames["Parameter91"]);
+    }
+
+    [Fact]
+    public void The_bundled_resnet_preprocessing_matches_onnx_runtime()
+    {
+        var preprocess = BundledBackbones.ResNet18().Preprocessor!;
+        var input = Random(3 * 224 * 224, 5, 255f).Select(Math.Abs).ToArray();
+        var reference = OnnxRuntimeRunner.Run(preprocess.Path, preprocess.InputName, input, [1, 3, 224, 224]);
+        using var scope = NewDisposeScope();
+        using var module = OnnxGraphModule.Load(preprocess.Path);
+        using var _ = no_grad();
+        var output = module.forward(tensor(input, [1, 3, 224, 224])).data<float>().ToArray();
+        Assert.True(reference.Zip(output, (a, b) => Math.Abs(a - b)).Max() <= Tolerance);
     }
 
     [Fact]

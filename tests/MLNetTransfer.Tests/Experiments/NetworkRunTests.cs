@@ -91,6 +91,26 @@ public sealed class NetworkRunTests : IDisposable
     }
 
     [Fact]
+    public void Augmentation_trains_every_epoch_on_new_images_and_stays_out_of_the_saved_model()
+    {
+        var config = Config("frozen-base", """{ "batchSize": 4, "phases": [ { "epochs": 2 } ] }""",
+            """ "augmentation": { "rotationRange": 30, "horizontalFlip": true, "zoomRange": 0.2 }, """);
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+        Assert.True(File.Exists(Path.Combine(result.Folder, "augmentation.png")));
+        using (var preview = SkiaSharp.SKBitmap.Decode(Path.Combine(result.Folder, "augmentation.png")))
+            Assert.Equal(3 * 224 + 2 * 4, preview.Width);
+
+        // No augmentation in the saved model: the same image scores the same every time.
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out _);
+        var engine = ml.Model.CreatePredictionEngine<ExperimentRunTests.AppInput, ExperimentRunTests.AppOutput>(model);
+        var image = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv"))[1].Split(',')[0];
+        var scores = Enumerable.Range(0, 3).Select(_ => engine.Predict(new ExperimentRunTests.AppInput { ImagePath = image }).Score[0]).ToList();
+        Assert.All(scores, s => Assert.Equal(scores[0], s));
+        Assert.DoesNotContain("Augment", string.Join(",", ((Microsoft.ML.Data.TransformerChain<ITransformer>)model).Select(t => t.GetType().Name)));
+    }
+
+    [Fact]
     public void From_scratch_trains_the_small_convnet()
     {
         var config = Config("from-scratch", """{ "batchSize": 8, "phases": [ { "epochs": 2 } ] }""", """ "imageSize": { "width": 64, "height": 64 }, """);

@@ -7,3 +7,6 @@ namespace MLNetTransfer.Backbones.Import;
 /// <paramref name="training"/> is true only while the node itself is being trained (BatchNormalization, Dropout).
 /// </summary>
 internal delegate Tensor Kernel(Tensor?[] inputs, bool training);
+
+/// <summary>A compiled ONNX node with several outputs, in the node's output order.</summary>
+internal delegate Tensor[] MultiKernel(Tensor?[] inputs, bool training);

@@ -16,7 +16,7 @@ namespace MLNetTransfer.Backbones.Import;
 public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
 {
     readonly ModelProto model;
-    readonly IReadOnlyList<(OnnxLayer Layer, Kernel Kernel)> nodes;
+    readonly IReadOnlyList<(OnnxLayer Layer, MultiKernel Kernel)> nodes;
     readonly Dictionary<string, Tensor> values = [];
     readonly Dictionary<string, string> stateNames = [];
     readonly HashSet<string> trainableNodes = [];
@@ -113,9 +113,13 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             var inputs = layer.Inputs.Select(name => name.Length == 0 ? null
                 : tensors.TryGetValue(name, out var t) ? t
                 : throw new ArgumentException($"tensor '{name}' (an input of node '{layer.Name}') is neither fed nor computed", nameof(feeds))).ToArray();
-            var output = kernel(inputs, training && trainableNodes.Contains(layer.Name));
-            tensors[layer.Outputs[0]] = output;
-            if (retainGradients && outputs.Contains(layer.Outputs[0]) && output.requires_grad) output.retain_grad();
+            var results = kernel(inputs, training && trainableNodes.Contains(layer.Name));
+            for (var o = 0; o < results.Length; o++)
+            {
+                var name = layer.Outputs[o];
+                tensors[name] = results[o];
+                if (retainGradients && outputs.Contains(name) && results[o].requires_grad) results[o].retain_grad();
+            }
         }
         return outputs.ToDictionary(o => o, o => tensors.TryGetValue(o, out var t) ? t
             : throw new ArgumentException($"the graph has no tensor '{o}'", nameof(outputs)));

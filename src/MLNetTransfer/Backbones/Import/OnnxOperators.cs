@@ -33,14 +33,25 @@ internal static class OnnxOperators
         ["Identity"] = ShapeOperators.Identity,
     };
 
-    /// <summary>Operator names accepted, Constant included (it is folded at import).</summary>
-    public static IReadOnlyCollection<string> Supported { get; } = [.. Compilers.Keys, "Constant"];
-
-    public static Kernel Compile(OnnxNode node)
+    // Operators with several outputs.
+    static readonly Dictionary<string, Func<OnnxNode, MultiKernel>> MultiCompilers = new()
     {
-        if (!Compilers.TryGetValue(node.OpType, out var compile))
-            throw node.Fail(null, $"operator not supported by the import; supported: {string.Join(", ", Supported.Order(StringComparer.Ordinal))}");
-        var kernel = compile(node);
+        ["Split"] = ShapeOperators.Split,
+    };
+
+    /// <summary>Operator names accepted, Constant included (it is folded at import).</summary>
+    public static IReadOnlyCollection<string> Supported { get; } = [.. Compilers.Keys, .. MultiCompilers.Keys, "Constant"];
+
+    public static MultiKernel Compile(OnnxNode node)
+    {
+        MultiKernel kernel;
+        if (Compilers.TryGetValue(node.OpType, out var compile))
+        {
+            var single = compile(node);
+            kernel = (inputs, training) => [single(inputs, training)];
+        }
+        else if (MultiCompilers.TryGetValue(node.OpType, out var compileMany)) kernel = compileMany(node);
+        else throw node.Fail(null, $"operator not supported by the import; supported: {string.Join(", ", Supported.Order(StringComparer.Ordinal))}");
         node.RejectUnreadAttributes();
         return kernel;
     }

@@ -31,6 +31,21 @@ internal static class ShapeOperators
         };
     }
 
+    /// <summary>Sizes are an attribute before opset 13 and a constant input from it on; without them, equal parts.</summary>
+    public static MultiKernel Split(OnnxNode node)
+    {
+        var axis = node.Int("axis", 0);
+        var sizes = node.Opset < 13 ? node.Ints("split") : node.HasInput(1) ? node.ConstantInts(1, "split") : null;
+        var parts = node.Outputs.Count;
+        return (inputs, _) =>
+        {
+            var x = inputs[0]!;
+            var at = axis < 0 ? axis + x.dim() : axis;
+            var lengths = sizes ?? Enumerable.Repeat(x.shape[at] / parts, parts).ToArray();
+            return x.split(lengths, at);
+        };
+    }
+
     public static Kernel Concat(OnnxNode node)
     {
         var axis = node.Int("axis", long.MinValue);

@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Pipelines.Augmentation;
+
+/// <summary>
+/// A data view whose pixel column is augmented as it is read. Each cursor is one pass (one epoch): pass p, row r gets
+/// the draw for (seed, p, r), so every epoch sees new images and the same seed replays them all.
+/// </summary>
+internal sealed class AugmentedDataView(IDataView source, string column, int width, int height, ImageAugmenter augmenter) : IDataView
+{
+    int passes = -1;
+
+    public bool CanShuffle => false;
+    public DataViewSchema Schema => source.Schema;
+    public long? GetRowCount() => source.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
+        new Cursor(source.GetRowCursor(columnsNeeded, rand), Schema[column].Index, Interlocked.Increment(ref passes), width, height, augmenter);
+
+    // One cursor keeps row positions, and so the draws, in order.
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
+        [GetRowCursor(columnsNeeded, rand)];
+
+    sealed class Cursor(DataViewRowCursor inner, int pixels, int pass, int width, int height, ImageAugmenter augmenter) : DataViewRowCursor
+    {
+        public override DataViewSchema Schema => inner.Schema;
+        public override long Position => inner.Position;
+        public override long Batch => inner.Batch;
+        public override bool MoveNext() => inner.MoveNext();
+        public override bool IsColumnActive(DataViewSchema.Column column) => inner.IsColumnActive(column);
+        public override ValueGetter<DataViewRowId> GetIdGetter() => inner.GetIdGetter();
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            if (column.Index != pixels) return inner.GetGetter<TValue>(column);
+            var source = inner.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> original = default;
+            ValueGetter<VBuffer<float>> augmented = (ref VBuffer<float> value) =>
+            {
+                source(ref original);
+                using var scope = NewDisposeScope();
+                var image = tensor(original.DenseValues().ToArray(), [1, 3, height, width]);
+                var result = augmenter.Apply(image, pass, [(int)Position]).data<float>().ToArray();
+                value = new VBuffer<float>(result.Length, result);
+            };
+            return (ValueGetter<TValue>)(Delegate)augmented;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) inner.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+}
