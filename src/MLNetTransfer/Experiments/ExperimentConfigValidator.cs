@@ -36,9 +36,13 @@ public static partial class ExperimentConfigValidator
         if (config.Head is { } head) ValidateHead(head, Fail);
         if (config.Classifier is { } classifier) ValidateClassifier(classifier, Fail);
         if (config.Training is { } training) ValidateTraining(config.Mode, training, Fail);
+        var copies = config.Head?.AugmentedCopies ?? 0;
+        if (copies is < 0 or > 50) Fail("head.augmentedCopies", $"must be between 0 and 50 (got {copies})");
+        if (copies > 0 && config.Augmentation is null) Fail("head.augmentedCopies", "needs an augmentation block saying how to change the copies");
         if (config.Augmentation is { } augmentation)
         {
-            if (!torchMode) Fail("augmentation", "applies to frozen-base, fine-tune and from-scratch; feature-extraction computes each image's features once");
+            if (!torchMode && copies == 0)
+                Fail("augmentation", "feature-extraction computes features once; set head.augmentedCopies to cache augmented copies, or use frozen-base");
             ValidateAugmentation(augmentation, Fail);
         }
     }

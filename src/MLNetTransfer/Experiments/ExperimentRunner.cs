@@ -92,15 +92,31 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
 
     ITransformer TrainHead(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
     {
+        var config = definition.Config;
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
+        var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
+        var features = FeatureCache.Compute(ml, featurizer, images, Counter("Extracting backbone features (train)", images.Count), cancellation);
 
-        var features = FeatureCache.Compute(ml, featurizer, split.Train.Select(i => (i.Path, i.Label)).ToList(),
-            Counter("Extracting backbone features (train)", split.Train.Count), cancellation);
+        // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
+        var copies = config.Head!.AugmentedCopies;
+        if (copies > 0)
+        {
+            var augmenting = ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
+                .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale))
+                .Append(ml.Transforms.BackboneFeaturesFromPixels(backbone))
+                .Fit(noImages);
+            var all = Enumerable.Repeat(images, copies).SelectMany(i => i).ToList();
+            var passes = FeatureCache.Compute(ml, augmenting, images, copies, Counter($"Extracting features of {copies} augmented copies", all.Count), cancellation);
+            features = ml.Data.LoadFromEnumerable(
+                ml.Data.CreateEnumerable<FeatureCache.Row>(features, reuseRowObject: false, schemaDefinition: FeatureCache.Schema(features))
+                    .Concat(ml.Data.CreateEnumerable<FeatureCache.Row>(passes, reuseRowObject: false, schemaDefinition: FeatureCache.Schema(passes))),
+                FeatureCache.Schema(features));
+        }
 
         Report("Training the head", 0, 0);
         var keyed = LabelKeys(ml, split.Classes).Fit(features).Transform(features);
-        var head = HeadFactory.Create(ml, definition.Config.Head!, "LabelKey", "Features").Fit(keyed);
+        var head = HeadFactory.Create(ml, config.Head, "LabelKey", "Features").Fit(keyed);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
         return new TransformerChain<ITransformer>(featurizer, head, toValue);
     }

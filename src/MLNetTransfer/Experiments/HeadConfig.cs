@@ -31,4 +31,7 @@ public sealed record HeadConfig
 
     [Description("Fewest examples in a leaf (light-gbm). Default: ML.NET's.")]
     public int? MinimumExampleCountPerLeaf { get; init; }
+
+    [Description("With an augmentation block: also cache the features of this many augmented copies of each training image (computed once) and train on all of them. Default: 0.")]
+    public int AugmentedCopies { get; init; }
 }

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using MLNetTransfer.Backbones;
 
@@ -8,9 +9,9 @@ namespace MLNetTransfer.Pipelines;
 public static class BackboneCatalog
 {
     /// <summary>
-    /// The declarative chain that turns an image path into the backbone's features:
-    /// <see cref="PrepareBackboneInput"/>, then ApplyOnnxModel with the network, then the features column. Everything in
-    /// it is stock ML.NET, so a model that contains it loads with <c>MLContext.Model.Load</c> alone.
+    /// The declarative chain that turns an image path into the backbone's features: <see cref="ExtractBackbonePixels"/>
+    /// then <see cref="BackboneFeaturesFromPixels"/>. Everything in it is stock ML.NET, so a model that contains it loads
+    /// with <c>MLContext.Model.Load</c> alone.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
     /// <param name="backbone">The network and how to feed it.</param>
@@ -18,9 +19,19 @@ public static class BackboneCatalog
     /// <param name="imagePathColumnName">Column holding image file paths (absolute, or relative to the working folder). Default: ImagePath.</param>
     public static IEstimator<ITransformer> ExtractBackboneFeatures(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Features", string imagePathColumnName = "ImagePath") =>
-        catalog.PrepareBackboneInput(backbone, backbone.Model.InputName, imagePathColumnName)
-            .Append(catalog.ApplyOnnxModel(backbone.Model.OutputName, backbone.Model.InputName, backbone.Model.Path))
-            .Append(catalog.CopyColumns(outputColumnName, backbone.Model.OutputName));
+        catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName)
+            .Append(catalog.BackboneFeaturesFromPixels(backbone, outputColumnName));
+
+    /// <summary>
+    /// ApplyOnnxModel for each ONNX stage (preprocessing, then the network) from the pixel column named
+    /// <see cref="Backbone.PixelsName"/> to <paramref name="outputColumnName"/>: what follows pixel extraction, and any
+    /// augmentation of the pixels.
+    /// </summary>
+    public static IEstimator<ITransformer> BackboneFeaturesFromPixels(this TransformsCatalog catalog, Backbone backbone, string outputColumnName = "Features")
+    {
+        var (chain, last) = Stages(catalog, backbone.Stages, backbone.PixelsName);
+        return chain.Append(catalog.CopyColumns(outputColumnName, last));
+    }
 
     /// <summary>
     /// <see cref="ExtractBackbonePixels"/>, then ApplyOnnxModel for each preprocessing stage: the tensor the backbone
@@ -33,16 +44,23 @@ public static class BackboneCatalog
     public static IEstimator<ITransformer> PrepareBackboneInput(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
-        var chain = catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName);
-        var current = backbone.PixelsName;
-        foreach (var stage in backbone.Stages.SkipLast(1))
+        var (stages, last) = Stages(catalog, backbone.Stages.SkipLast(1), backbone.PixelsName);
+        var chain = catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName).Append(stages);
+        return last == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, last));
+    }
+
+    // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
+    static (IEstimator<ITransformer> Chain, string Last) Stages(TransformsCatalog catalog, IEnumerable<OnnxStage> stages, string from)
+    {
+        IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
+        var current = from;
+        foreach (var stage in stages)
         {
-            // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
             if (current != stage.InputName) chain = chain.Append(catalog.CopyColumns(stage.InputName, current));
             chain = chain.Append(catalog.ApplyOnnxModel(stage.OutputName, stage.InputName, stage.Path));
             current = stage.OutputName;
         }
-        return current == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, current));
+        return (chain, current);
     }
 
     /// <summary>

@@ -77,6 +77,17 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public void Feature_extraction_can_cache_augmented_copies_of_the_training_images()
+    {
+        var reports = new List<RunProgress>();
+        var config = Configs.Synthetic(folder, head: """{ "trainer": "lbfgs-maximum-entropy", "augmentedCopies": 2 }""",
+            extra: """ "augmentation": { "rotationRange": 20, "horizontalFlip": true }, """);
+        var result = new ExperimentRunner(new ImmediateProgress<RunProgress>(reports.Add)).Run(Configs.Read(config));
+        Assert.Equal(6, result.Metrics.Test.Count);
+        Assert.Contains(reports, r => r.Step == "Extracting features of 2 augmented copies" && r.Done == 24 && r.Total == 24);
+    }
+
+    [Fact]
     public void Separate_train_validation_and_test_folders_are_used_as_they_are()
     {
         MLNetTransfer.Data.SyntheticPets.Generate(folder["all"], 9, 96, seed: 4);
