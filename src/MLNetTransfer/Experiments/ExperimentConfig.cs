@@ -47,6 +47,9 @@ public sealed record ExperimentConfig
     [Description("frozen-base, fine-tune and from-scratch: random changes to training images, new every epoch (Keras ImageDataGenerator's vocabulary). Default: none.")]
     public Pipelines.Augmentation.AugmentationOptions? Augmentation { get; init; }
 
+    [Description("frozen-base, fine-tune and from-scratch: none, or horizontal-flip to average each prediction over the image and its mirror, in evaluation and in the saved model. Default: none.")]
+    public TestTimeAugmentation TestTimeAugmentation { get; init; }
+
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";
 }

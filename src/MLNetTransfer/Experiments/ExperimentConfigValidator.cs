@@ -36,6 +36,8 @@ public static partial class ExperimentConfigValidator
         if (config.Head is { } head) ValidateHead(head, Fail);
         if (config.Classifier is { } classifier) ValidateClassifier(classifier, Fail);
         if (config.Training is { } training) ValidateTraining(config.Mode, training, Fail);
+        if (!torchMode && config.TestTimeAugmentation != TestTimeAugmentation.None)
+            Fail("testTimeAugmentation", "applies to frozen-base, fine-tune and from-scratch, whose exported network can average views");
         var copies = config.Head?.AugmentedCopies ?? 0;
         if (copies is < 0 or > 50) Fail("head.augmentedCopies", $"must be between 0 and 50 (got {copies})");
         if (copies > 0 && config.Augmentation is null) Fail("head.augmentedCopies", "needs an augmentation block saying how to change the copies");

@@ -49,6 +49,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// <summary>Phases, batch size, early stopping, seed, checkpoints. Default: <see cref="TrainingSettings"/>' defaults.</summary>
         public TrainingSettings Training { get; set; } = new();
 
+        /// <summary>
+        /// Test-time augmentation in the exported network: average the probabilities of each image and its left-right
+        /// mirror. Default: false.
+        /// </summary>
+        public bool AverageWithMirror { get; set; }
+
         /// <summary>Data (same columns) to pick the best epoch and stop early on. Default: none.</summary>
         public IDataView? ValidationSet { get; set; }
 
@@ -88,7 +94,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
         Directory.CreateDirectory(options.ModelFolder);
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]]);
+        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.AverageWithMirror);
 
         // ApplyOnnxModel binds columns to graph tensors by name: copy each stage's input under its tensor's name.
         IEstimator<ITransformer> scoring = new EstimatorChain<ITransformer>();

@@ -94,7 +94,7 @@ public sealed class NetworkRunTests : IDisposable
     public void Augmentation_trains_every_epoch_on_new_images_and_stays_out_of_the_saved_model()
     {
         var config = Config("frozen-base", """{ "batchSize": 4, "phases": [ { "epochs": 2 } ] }""",
-            """ "augmentation": { "rotationRange": 30, "horizontalFlip": true, "zoomRange": 0.2 }, """);
+            """ "augmentation": { "rotationRange": 30, "horizontalFlip": true, "zoomRange": 0.2 }, "testTimeAugmentation": "horizontal-flip", """);
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
         Assert.True(File.Exists(Path.Combine(result.Folder, "augmentation.png")));
         using (var preview = SkiaSharp.SKBitmap.Decode(Path.Combine(result.Folder, "augmentation.png")))
@@ -108,6 +108,18 @@ public sealed class NetworkRunTests : IDisposable
         var scores = Enumerable.Range(0, 3).Select(_ => engine.Predict(new ExperimentRunTests.AppInput { ImagePath = image }).Score[0]).ToList();
         Assert.All(scores, s => Assert.Equal(scores[0], s));
         Assert.DoesNotContain("Augment", string.Join(",", ((Microsoft.ML.Data.TransformerChain<ITransformer>)model).Select(t => t.GetType().Name)));
+
+        // Test-time augmentation averages each image with its mirror, so an image and its mirror score alike.
+        using (var original = SkiaSharp.SKBitmap.Decode(image))
+        using (var mirrored = new SkiaSharp.SKBitmap(original.Width, original.Height))
+        {
+            for (var y = 0; y < original.Height; y++)
+                for (var x = 0; x < original.Width; x++)
+                    mirrored.SetPixel(original.Width - 1 - x, y, original.GetPixel(x, y));
+            using var png = SkiaSharp.SKImage.FromBitmap(mirrored).Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+            File.WriteAllBytes(folder["mirrored.png"], png.ToArray());
+        }
+        Assert.Equal(scores[0], engine.Predict(new ExperimentRunTests.AppInput { ImagePath = folder["mirrored.png"] }).Score[0], 4);
     }
 
     [Fact]
