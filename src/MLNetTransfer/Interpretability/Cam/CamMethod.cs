@@ -1,0 +1,69 @@
+using MLNetTransfer.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Interpretability.Cam;
+
+/// <summary>
+/// A class activation map method. The base class owns what all of them share: capturing a layer's activations and the
+/// gradient of the class score with respect to them, the weighted sum of channels, ReLU, normalisation and upsampling.
+/// Each method supplies only its channel weights. The class score is the logit (before softmax), as keras.io advises.
+/// </summary>
+public abstract class CamMethod
+{
+    /// <summary>Guards the normalisation of an all-zero map.</summary>
+    const double Epsilon = 1e-8;
+
+    /// <summary>The method's name in configs and on the command line.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>One weight per image and channel, [N, K], from activations and gradients [N, K, h, w].</summary>
+    protected abstract Tensor ChannelWeights(Tensor activations, Tensor gradients);
+
+    /// <summary>
+    /// Heat-maps [N, H, W] in [0, 1] at the images' size, for the layer named <paramref name="layer"/> (an ONNX tensor of
+    /// the backbone) and the class <paramref name="targetClass"/> (the predicted one where null), with the explained class
+    /// of each image.
+    /// </summary>
+    public (Tensor Heatmaps, long[] Classes) Compute(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
+    {
+        using var scope = NewDisposeScope();
+        var (activations, gradients, classes) = Capture(network, images, layer, targetClass);
+        using var _ = no_grad();
+        var weights = ChannelWeights(activations, gradients);
+        var map = nn.functional.relu((weights.unsqueeze(-1).unsqueeze(-1) * activations).sum(1));
+        map = map / (map.amax([1, 2], keepdim: true) + Epsilon);
+        var size = new long[] { images.shape[2], images.shape[3] };
+        var upsampled = nn.functional.interpolate(map.unsqueeze(1), size, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
+        return (upsampled.MoveToOuterDisposeScope(), classes);
+    }
+
+    /// <summary>
+    /// The layer's activations [N, K, h, w] and the gradient of each image's class logit with respect to them, from one
+    /// forward and one backward pass in inference mode; both detached from the graph.
+    /// </summary>
+    public static (Tensor Activations, Tensor Gradients, long[] Classes) Capture(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
+    {
+        network.eval();
+        using var scope = NewDisposeScope();
+        var input = images.detach().requires_grad_(true);
+        var backbone = network.Backbone;
+        var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = input }, [layer, backbone.OutputName], retainGradients: true);
+        var activations = outputs[layer];
+        var logits = network.Head.forward(outputs[backbone.OutputName]);
+        var classes = targetClass is { } c ? full(images.shape[0], c, int64) : logits.argmax(1);
+        // Images do not interact in inference mode, so the sum's gradient is each image's own.
+        logits.gather(1, classes.unsqueeze(1)).sum().backward();
+        return (activations.detach().MoveToOuterDisposeScope(), activations.grad!.detach().MoveToOuterDisposeScope(), classes.data<long>().ToArray());
+    }
+
+    /// <summary>
+    /// The layer Grad-CAM looks at by default: the input of the backbone's final global pooling, i.e. the output of the
+    /// last convolutional block (for ResNet18, the last residual stage's ReLU).
+    /// </summary>
+    public static string DefaultLayer(Backbones.Import.OnnxGraphModule backbone)
+    {
+        var pool = backbone.Layers.LastOrDefault(l => l.OpType is "GlobalAveragePool" or "AveragePool" or "GlobalMaxPool");
+        return pool?.Inputs[0] ?? backbone.Layers.Last(l => l.OpType == "Conv").Outputs[0];
+    }
+}
