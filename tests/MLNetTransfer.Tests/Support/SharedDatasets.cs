@@ -8,6 +8,8 @@ public static class SharedDatasets
 
     public static string PetsKaggle500 => Path.Combine(RepositoryRoot, "..", "shared", "datasets", "pets-kaggle-500");
 
+    public static string OxfordPetsDev => Path.Combine(RepositoryRoot, "..", "shared", "datasets", "oxford-pets-dev");
+
     static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -23,5 +25,16 @@ public sealed class PetsKaggle500FactAttribute : FactAttribute
     {
         if (!Directory.Exists(SharedDatasets.PetsKaggle500))
             Skip = $"real photos not found at {Path.GetFullPath(SharedDatasets.PetsKaggle500)} (../shared/datasets beside the checkout)";
+    }
+}
+
+/// <summary>A fact that needs both <c>pets-kaggle-500</c> (to train) and <c>oxford-pets-dev</c> (masks); skipped where either is absent.</summary>
+public sealed class OxfordPetsFactAttribute : FactAttribute
+{
+    public OxfordPetsFactAttribute()
+    {
+        foreach (var folder in new[] { SharedDatasets.PetsKaggle500, SharedDatasets.OxfordPetsDev })
+            if (!Directory.Exists(folder))
+                Skip = $"real photos not found at {Path.GetFullPath(folder)} (../shared/datasets beside the checkout)";
     }
 }

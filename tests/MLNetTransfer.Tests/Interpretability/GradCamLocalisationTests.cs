@@ -1,0 +1,76 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability;
+using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Metrics;
+using MLNetTransfer.Pipelines;
+using MLNetTransfer.Tests.Support;
+using MLNetTransfer.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Tests.Interpretability;
+
+/// <summary>Where Grad-CAM looks on real photos whose animals are outlined by masks.</summary>
+public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    [OxfordPetsFact]
+    public void Grad_cam_of_a_model_trained_on_kaggle_photos_points_at_the_animals_of_oxford_photos()
+    {
+        TorchRuntime.EnsureStarted();
+        var config = folder.Write("pets.json", $$"""
+            { "name": "pets", "seed": 42, "output": "runs",
+              "dataset": { "root": {{System.Text.Json.JsonSerializer.Serialize(Path.GetFullPath(SharedDatasets.PetsKaggle500))}} } }
+            """);
+        var run = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(run.Folder, "model.zip"), out _);
+        var backbone = BundledBackbones.ResNet18();
+        using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), LinearHeadReader.Read(model));
+        var layer = CamMethod.DefaultLayer(network.Backbone);
+
+        var photos = Directory.GetFiles(Path.Combine(SharedDatasets.OxfordPetsDev, "cat"))
+            .Concat(Directory.GetFiles(Path.Combine(SharedDatasets.OxfordPetsDev, "dog"))).Order(StringComparer.Ordinal).ToList();
+        var masks = photos.Select(p => Path.Combine(SharedDatasets.OxfordPetsDev, "masks", Path.GetFileNameWithoutExtension(p) + ".png")).ToList();
+        // Photos and masks go through the same ML.NET resize and centre crop, so they stay aligned.
+        float[][] Pixels(IEnumerable<string> files, IEstimator<ITransformer> chain)
+        {
+            var data = ml.Data.LoadFromEnumerable(files.Select(f => new ImageInput { ImagePath = f }));
+            return chain.Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
+        }
+        var inputs = Pixels(photos, ml.Transforms.PrepareBackboneInput(backbone, "Pixels"));
+        var maskPixels = Pixels(masks, ml.Transforms.ExtractBackbonePixels(backbone with { Preprocessor = null }, "Pixels"));
+
+        var peaks = 0;
+        var heat = 0.0;
+        var coverage = 0.0;
+        for (var start = 0; start < photos.Count; start += 16)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(16, photos.Count - start);
+            var batch = tensor(inputs.Skip(start).Take(count).SelectMany(p => p).ToArray(), [count, 3, 224, 224]);
+            var (heatmaps, _) = new GradCam().Compute(network, batch, layer);
+            for (var i = 0; i < count; i++)
+            {
+                var mask = tensor(maskPixels[start + i][..(224 * 224)], [224, 224]) / 255f;
+                if (Localisation.PeakInside(heatmaps[i], mask)) peaks++;
+                heat += Localisation.HeatInside(heatmaps[i], mask);
+                coverage += (mask > 0.5f).to_type(float32).mean().item<float>();
+            }
+        }
+        var peakShare = (double)peaks / photos.Count;
+        var heatShare = heat / photos.Count;
+        output.WriteLine($"Grad-CAM on {photos.Count} oxford-pets-dev photos: peak inside the animal {peakShare:P1}, heat inside {heatShare:P1} (masks cover {coverage / photos.Count:P1})");
+        Assert.True(peakShare >= 0.85, $"peak inside the animal for {peakShare:P1} of photos");
+        Assert.True(heatShare >= 0.60, $"{heatShare:P1} of the heat inside the animal");
+    }
+}
