@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 
 namespace MLNetTransfer.Tests.Interpretability;
 
-/// <summary>Where Grad-CAM looks on real photos whose animals are outlined by masks.</summary>
+/// <summary>Where Grad-CAM looks: on real photos whose animals are outlined by masks, and on the synthetic heads' boxes.</summary>
 public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDisposable
 {
     readonly TempFolder folder = new();
@@ -72,5 +72,41 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
         output.WriteLine($"Grad-CAM on {photos.Count} oxford-pets-dev photos: peak inside the animal {peakShare:P1}, heat inside {heatShare:P1} (masks cover {coverage / photos.Count:P1})");
         Assert.True(peakShare >= 0.85, $"peak inside the animal for {peakShare:P1} of photos");
         Assert.True(heatShare >= 0.60, $"{heatShare:P1} of the heat inside the animal");
+    }
+
+    [Fact]
+    public void Grad_cam_points_at_the_drawn_heads_of_the_synthetic_set()
+    {
+        TorchRuntime.EnsureStarted();
+        var run = new ExperimentRunner().Run(ExperimentConfigReader.Read(Configs.Synthetic(folder, imagesPerClass: 60)));
+        var ml = new MLContext();
+        var model = ml.Model.Load(Path.Combine(run.Folder, "model.zip"), out _);
+        var backbone = BundledBackbones.ResNet18();
+        using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), LinearHeadReader.Read(model));
+
+        // The generated images are square, so resizing to 224 keeps each box: scale it by 224 / 128.
+        var root = folder["data/synthetic"];
+        var boxes = MLNetTransfer.Data.SyntheticPets.ReadBoxes(root);
+        var test = run.Metrics.Test.Count;
+        var images = TrainedRun.Open(run.Folder).TestImages;
+        var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.Path }));
+        var inputs = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
+        using var scope = NewDisposeScope();
+        var (heatmaps, _) = new GradCam().Compute(network, tensor(inputs.SelectMany(p => p).ToArray(), [test, 3, 224, 224]), CamMethod.DefaultLayer(network.Backbone));
+        int peaks = 0;
+        double heat = 0, coverage = 0;
+        for (var i = 0; i < test; i++)
+        {
+            var box = boxes[Path.GetRelativePath(root, images[i].Path).Replace('\\', '/')];
+            var mask = zeros(224, 224);
+            int Scale(int v) => (int)Math.Round(v * 224.0 / 128);
+            mask[TensorIndex.Slice(Scale(box.Top), Scale(box.Bottom)), TensorIndex.Slice(Scale(box.Left), Scale(box.Right))] = tensor(1f);
+            if (Localisation.PeakInside(heatmaps[i], mask)) peaks++;
+            heat += Localisation.HeatInside(heatmaps[i], mask);
+            coverage += mask.mean().item<float>();
+        }
+        output.WriteLine($"Grad-CAM on {test} synthetic test images: peak inside the head's box {(double)peaks / test:P1}, heat inside {heat / test:P1} (boxes cover {coverage / test:P1})");
+        Assert.True((double)peaks / test >= 0.85, $"peak inside the box for {(double)peaks / test:P1} of images");
+        Assert.True(heat / test >= 0.60, $"{heat / test:P1} of the heat inside the box");
     }
 }
