@@ -68,7 +68,7 @@ public sealed class GradCamTests : IDisposable
         float Logit(Tensor features) => network.ForwardFrom("features", features)[0, 0].item<float>();
         const float step = 1e-3f;
         var flat = activations.flatten();
-        var analytic = gradients.flatten();
+        var analytic = gradients!.flatten();
         for (long i = 0; i < flat.shape[0]; i += 7)
         {
             var plus = flat.clone();

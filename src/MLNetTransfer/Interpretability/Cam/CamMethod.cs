@@ -17,8 +17,11 @@ public abstract class CamMethod
     /// <summary>The method's name in configs and on the command line.</summary>
     public abstract string Name { get; }
 
-    /// <summary>One weight per image and channel, [N, K], from activations and gradients [N, K, h, w].</summary>
-    protected abstract Tensor ChannelWeights(Tensor activations, Tensor gradients);
+    /// <summary>Whether <see cref="ChannelWeights"/> needs the gradients (Score-CAM does not: it only runs forward passes).</summary>
+    public virtual bool UsesGradients => true;
+
+    /// <summary>One weight per image and channel, [N, K], from what <paramref name="context"/> holds.</summary>
+    protected abstract Tensor ChannelWeights(CamContext context);
 
     /// <summary>
     /// Heat-maps [N, H, W] in [0, 1] at the images' size, for the layer named <paramref name="layer"/> (an ONNX tensor of
@@ -28,9 +31,9 @@ public abstract class CamMethod
     public (Tensor Heatmaps, long[] Classes) Compute(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
     {
         using var scope = NewDisposeScope();
-        var (activations, gradients, classes) = Capture(network, images, layer, targetClass);
+        var (activations, gradients, classes) = UsesGradients ? Capture(network, images, layer, targetClass) : Forward(network, images, layer, targetClass);
         using var _ = no_grad();
-        var weights = ChannelWeights(activations, gradients);
+        var weights = ChannelWeights(new CamContext(network, images, activations, gradients, classes));
         var map = nn.functional.relu((weights.unsqueeze(-1).unsqueeze(-1) * activations).sum(1));
         map = map / (map.amax([1, 2], keepdim: true) + Epsilon);
         var size = new long[] { images.shape[2], images.shape[3] };
@@ -42,7 +45,7 @@ public abstract class CamMethod
     /// The layer's activations [N, K, h, w] and the gradient of each image's class logit with respect to them, from one
     /// forward and one backward pass in inference mode; both detached from the graph.
     /// </summary>
-    public static (Tensor Activations, Tensor Gradients, long[] Classes) Capture(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
+    public static (Tensor Activations, Tensor? Gradients, long[] Classes) Capture(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
     {
         network.eval();
         using var scope = NewDisposeScope();
@@ -55,6 +58,18 @@ public abstract class CamMethod
         // Images do not interact in inference mode, so the sum's gradient is each image's own.
         logits.gather(1, classes.unsqueeze(1)).sum().backward();
         return (activations.detach().MoveToOuterDisposeScope(), activations.grad!.detach().MoveToOuterDisposeScope(), classes.data<long>().ToArray());
+    }
+
+    // Activations and the explained classes from one forward pass, without gradients.
+    static (Tensor Activations, Tensor? Gradients, long[] Classes) Forward(TransferNetwork network, Tensor images, string layer, int? targetClass)
+    {
+        network.eval();
+        using var _ = no_grad();
+        var backbone = network.Backbone;
+        var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = images }, [layer, backbone.OutputName]);
+        var classes = targetClass is { } c ? Enumerable.Repeat((long)c, (int)images.shape[0]).ToArray()
+            : network.Head.forward(outputs[backbone.OutputName]).argmax(1).data<long>().ToArray();
+        return (outputs[layer], null, classes);
     }
 
     /// <summary>

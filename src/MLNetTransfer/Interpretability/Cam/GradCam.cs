@@ -10,5 +10,5 @@ public sealed class GradCam : CamMethod
 {
     public override string Name => "grad-cam";
 
-    protected override Tensor ChannelWeights(Tensor activations, Tensor gradients) => gradients.mean([2, 3]);
+    protected override Tensor ChannelWeights(CamContext context) => context.Gradients!.mean([2, 3]);
 }
