@@ -9,6 +9,17 @@ public static class ConfigJson
     /// <summary>camelCase fields, kebab-case enum values, unknown fields rejected, nulls only where a field is optional.</summary>
     public static JsonSerializerOptions Options { get; } = Create();
 
+    /// <summary>How a config spells an enum value: its JsonStringEnumMemberName, else kebab-case (FeatureExtraction: feature-extraction).</summary>
+    public static string Name(Enum value) => Spelling(value.GetType().GetField(value.ToString())!);
+
+    /// <summary>Every spelling an enum type accepts, in declaration order.</summary>
+    public static IEnumerable<string> Names(Type enumType) =>
+        enumType.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static).Select(Spelling);
+
+    static string Spelling(System.Reflection.FieldInfo field) =>
+        field.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false).OfType<JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name
+        ?? JsonNamingPolicy.KebabCaseLower.ConvertName(field.Name);
+
     static JsonSerializerOptions Create()
     {
         var options = new JsonSerializerOptions

@@ -90,10 +90,7 @@ public static partial class ExperimentConfigReader
         var type = typeof(ExperimentConfig).Assembly.GetType(typeName) ?? Type.GetType(typeName);
         if (type is null) return $"a value of type {typeName}";
         if (type.IsEnum)
-            return "one of: " + string.Join(", ", type.GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-                .Select(f => f.GetCustomAttributes(typeof(System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute), false)
-                    .OfType<System.Text.Json.Serialization.JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name
-                    ?? JsonNamingPolicy.KebabCaseLower.ConvertName(f.Name)));
+            return "one of: " + string.Join(", ", ConfigJson.Names(type));
         if (type == typeof(string)) return "a string";
         if (type == typeof(int) || type == typeof(long)) return "a whole number";
         if (type == typeof(float) || type == typeof(double)) return "a number";

@@ -30,7 +30,7 @@ public static partial class ExperimentConfigValidator
         ValidateBackbone(definition, Fail);
         var torchMode = config.Mode != TrainingMode.FeatureExtraction;
         if (torchMode && config.Head is not null)
-            Fail("head", $"applies to feature-extraction only; {Json(config.Mode)} trains a TorchSharp head set by 'classifier' and 'training'");
+            Fail("head", $"applies to feature-extraction only; {ConfigJson.Name(config.Mode)} trains a TorchSharp head set by 'classifier' and 'training'");
         if (!torchMode && config.Classifier is not null) Fail("classifier", "applies to frozen-base, fine-tune and from-scratch; feature-extraction trains the ML.NET 'head'");
         if (!torchMode && config.Training is not null) Fail("training", "applies to frozen-base, fine-tune and from-scratch; feature-extraction has no epochs");
         if (config.Head is { } head) ValidateHead(head, Fail);
@@ -202,7 +202,7 @@ public static partial class ExperimentConfigValidator
     static void ValidateHead(HeadConfig head, Action<string, string> fail)
     {
         var linear = head.Trainer is HeadTrainer.LbfgsMaximumEntropy or HeadTrainer.SdcaMaximumEntropy;
-        var trainer = Json(head.Trainer);
+        var trainer = ConfigJson.Name(head.Trainer);
         void Only(bool applies, string field, object? value, string owners)
         {
             if (value is not null && !applies) fail($"head.{field}", $"does not apply to trainer {trainer}; it is for {owners}");
@@ -226,7 +226,6 @@ public static partial class ExperimentConfigValidator
         if (head.MinimumExampleCountPerLeaf is < 1) fail("head.minimumExampleCountPerLeaf", $"must be 1 or more (got {head.MinimumExampleCountPerLeaf})");
     }
 
-    static string Json(Enum value) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$")]
     private static partial Regex SafeName();
