@@ -2,6 +2,7 @@ using MLNetTransfer.Cli.Commands.Augment;
 using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
+using MLNetTransfer.Cli.Commands.Explain;
 using MLNetTransfer.Cli.Commands.Predict;
 using MLNetTransfer.Cli.Commands.Train;
 using Spectre.Console.Cli;
@@ -23,6 +24,9 @@ public static class CliSetup
         config.AddCommand<PredictCommand>("predict")
             .WithDescription("Classify images (files or folders) with a run's model.")
             .WithExample("predict", "runs/quickstart/20261127-120000", "cat.jpg", "more-photos/");
+        config.AddCommand<ExplainCommand>("explain")
+            .WithDescription("Write Grad-CAM (or Grad-CAM++, Score-CAM) overlays showing where a run's model looks in each image.")
+            .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
         config.AddBranch("datasets", datasets =>
         {
             datasets.SetDescription("Datasets the framework provides.");

@@ -14,6 +14,13 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     /// <summary>Whether a file's extension is one the image loader reads.</summary>
     public static bool IsImageFile(string path) => Extensions.Contains(Path.GetExtension(path));
 
+    /// <summary>Image files named directly, or found in named folders (recursively), as absolute paths in a stable order.</summary>
+    /// <exception cref="Core.DataException">A path that is neither a file nor a folder.</exception>
+    public static IEnumerable<string> FilesIn(IEnumerable<string> paths) => paths.SelectMany(path =>
+        File.Exists(path) ? [Path.GetFullPath(path)]
+        : Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).Select(Path.GetFullPath)
+        : throw new Core.DataException($"not found: {path}"));
+
     /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
     /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
     public static ImageFolder Scan(string root)

@@ -57,6 +57,28 @@ public sealed class CliTests : IDisposable
         Assert.Contains("on 24 images", other.Output);
     }
 
+    [Theory]
+    [InlineData("""{ "trainer": "lbfgs-maximum-entropy" }""", "")]
+    [InlineData("null", """ "mode": "fine-tune", "classifier": { "hiddenUnits": [16] }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
+    public void Explain_writes_an_overlay_per_image_for_feature_extraction_and_trained_runs(string head, string extra)
+    {
+        var config = Configs.Synthetic(folder, head: head, extra: extra);
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"head\": null,", ""));
+        Assert.Equal(0, Run("train", config).ExitCode);
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+
+        var result = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "dog");
+        Assert.True(result.ExitCode == 0, result.Output);
+        var overlays = Directory.GetFiles(Path.Combine(runFolder, "explanations", "grad-cam"), "*.png");
+        Assert.Equal(12, overlays.Length);
+        using var overlay = SkiaSharp.SKBitmap.Decode(overlays[0]);
+        Assert.Equal((224, 224), (overlay.Width, overlay.Height));
+
+        var bad = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "fox");
+        Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
+        Assert.Contains("the model's classes are cat, dog", bad.Output.Replace("\n", ""));
+    }
+
     [Fact]
     public void Evaluate_on_a_folder_that_is_not_a_run_exits_with_2()
     {

@@ -27,7 +27,7 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var run = TrainedRun.Open(settings.Run);
-        var files = settings.Images.SelectMany(Expand).ToList();
+        var files = ImageFolder.FilesIn(settings.Images).ToList();
         if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
 
         var predictions = ClassifierEvaluator.Predict(run.Ml, run.Model, files.Select(f => (f, (string?)null)).ToList(), cancellation: cancellation);
@@ -41,16 +41,5 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
             Console.WriteLine($"written to {Path.GetFullPath(csv)}");
         }
         return ExitCodes.Success;
-    }
-
-    static IEnumerable<string> Expand(string path)
-    {
-        if (File.Exists(path)) return [Path.GetFullPath(path)];
-        if (Directory.Exists(path))
-            return Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories)
-                .Where(ImageFolder.IsImageFile)
-                .Order(StringComparer.Ordinal)
-                .Select(Path.GetFullPath);
-        throw new DataException($"not found: {path}");
     }
 }
