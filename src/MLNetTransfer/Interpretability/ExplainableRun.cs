@@ -20,11 +20,13 @@ public sealed class ExplainableRun : IDisposable
 {
     readonly MLContext ml;
     readonly Backbone backbone;
+    readonly OnnxGraphModule preprocessor;
 
     ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes)
     {
         this.ml = ml;
         this.backbone = backbone;
+        preprocessor = OnnxGraphModule.Load(backbone.Preprocessor!.Path);
         Network = network;
         Classes = classes;
     }
@@ -77,11 +79,17 @@ public sealed class ExplainableRun : IDisposable
     /// <summary>The network inputs [N, 3, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)
     {
+        // Decode once with the model's own ML.NET resize and crop; its preprocessing graph then runs in TorchSharp.
         var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i }));
-        var inputs = ml.Transforms.PrepareBackboneInput(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
-        var rgb = ml.Transforms.ExtractBackbonePixels(backbone with { Preprocessor = null }, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
-        return (tensor(inputs.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width]), rgb);
+        var rgb = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
+        using var _ = no_grad();
+        var inputs = preprocessor.forward(tensor(rgb.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width]));
+        return (inputs, rgb);
     }
 
-    public void Dispose() => Network.Dispose();
+    public void Dispose()
+    {
+        Network.Dispose();
+        preprocessor.Dispose();
+    }
 }
