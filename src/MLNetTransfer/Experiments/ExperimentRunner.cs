@@ -96,7 +96,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
-        var features = FeatureCache.Compute(ml, featurizer, images, Counter("Extracting backbone features (train)", images.Count), cancellation);
+        List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count))];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
         var copies = config.Head!.AugmentedCopies;
@@ -106,13 +106,9 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale))
                 .Append(ml.Transforms.BackboneFeaturesFromPixels(backbone))
                 .Fit(noImages);
-            var all = Enumerable.Repeat(images, copies).SelectMany(i => i).ToList();
-            var passes = FeatureCache.Compute(ml, augmenting, images, copies, Counter($"Extracting features of {copies} augmented copies", all.Count), cancellation);
-            features = ml.Data.LoadFromEnumerable(
-                ml.Data.CreateEnumerable<FeatureCache.Row>(features, reuseRowObject: false, schemaDefinition: FeatureCache.Schema(features))
-                    .Concat(ml.Data.CreateEnumerable<FeatureCache.Row>(passes, reuseRowObject: false, schemaDefinition: FeatureCache.Schema(passes))),
-                FeatureCache.Schema(features));
+            sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count)));
         }
+        var features = FeatureCache.Compute(ml, images, sources, cancellation);
 
         Report("Training the head", 0, 0);
         var keyed = LabelKeys(ml, split.Classes).Fit(features).Transform(features);
