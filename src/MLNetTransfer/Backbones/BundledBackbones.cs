@@ -23,9 +23,9 @@ public static class BundledBackbones
                     $"The bundled ResNet18 model is missing: {file}. It is copied there by the Microsoft.ML.DnnImageFeaturizer.ResNet18 package at build time.", file);
         return new Backbone(
             "resnet18",
-            new OnnxStage(model, "Input247", "Pooling395_Output_0", 512),
+            new OnnxStage(model, "Input247", "Pooling395_Output_0"),
             224, 224, ChannelOrder.Rgb, 1f,
-            new OnnxStage(preprocess, "OriginalInput", "PreprocessedInput", 3 * 224 * 224));
+            new OnnxStage(preprocess, "OriginalInput", "PreprocessedInput"));
     }
 
     /// <summary>The bundled backbone called <paramref name="name"/>.</summary>

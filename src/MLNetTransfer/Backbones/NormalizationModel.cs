@@ -22,6 +22,6 @@ public static class NormalizationModel
             .Node("Sub", "subtract_mean", [InputName, "mean"], ["centred"])
             .Node("Div", "divide_by_std", ["centred", "std"], [OutputName])
             .Save(path);
-        return new OnnxStage(path, InputName, OutputName, 3 * width * height);
+        return new OnnxStage(path, InputName, OutputName);
     }
 }

@@ -4,5 +4,4 @@ namespace MLNetTransfer.Backbones;
 /// <param name="Path">The .onnx file.</param>
 /// <param name="InputName">The graph input the previous step feeds.</param>
 /// <param name="OutputName">The graph output the next step reads.</param>
-/// <param name="OutputLength">Number of values in the output for one image.</param>
-public sealed record OnnxStage(string Path, string InputName, string OutputName, int OutputLength);
+public sealed record OnnxStage(string Path, string InputName, string OutputName);

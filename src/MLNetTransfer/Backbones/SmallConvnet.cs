@@ -30,7 +30,7 @@ public static class SmallConvnet
         }
         if (h < 1 || w < 1) throw new ArgumentException($"images of {width} x {height} are too small for four conv+pool blocks; use at least 46 x 46");
         builder.Node("Flatten", "flatten", [current], ["features"]).Output("features", 1, channels * h * w).Save(path);
-        return new Backbone("small-convnet", new OnnxStage(path, "image", "features", (int)(channels * h * w)), width, height,
+        return new Backbone("small-convnet", new OnnxStage(path, "image", "features"), width, height,
             ChannelOrder.Rgb, 1f / 255, null);
     }
 

@@ -68,12 +68,12 @@ public static class BackboneSetup
         var width = input.Shape[3] is { } w ? (int)w : definition.Config.ImageSize?.Width;
         if (height is null || width is null)
             throw new ConfigException(file, "imageSize", $"required: the model's input {input} leaves its height or width free");
-        var features = output.LengthPerImage is { } length and > 0 ? (int)length
-            : throw new ConfigException(file, "backbone.outputName", $"output {output} has a free dimension; the feature length must be fixed");
+        if (output.LengthPerImage is not > 0)
+            throw new ConfigException(file, "backbone.outputName", $"output {output} has a free dimension; the feature length must be fixed");
 
         var preprocessing = config.Preprocessing ?? new PreprocessingConfig();
         return new Backbone(Path.GetFileNameWithoutExtension(path),
-            new OnnxStage(path, input.Name, output.Name, features),
+            new OnnxStage(path, input.Name, output.Name),
             width.Value, height.Value, preprocessing.ChannelOrder, preprocessing.Scale, null);
     }
 

@@ -10,8 +10,6 @@ namespace MLNetTransfer.Pipelines.Augmentation;
 /// </summary>
 public sealed class ImageAugmenter(AugmentationOptions options, int seed, float pixelScale = 1)
 {
-    public AugmentationOptions Options => options;
-
     /// <summary>The draws for the images with these indices in this epoch.</summary>
     public IReadOnlyList<AugmentationDraw> Draw(int epoch, IReadOnlyList<int> indices, int width, int height) =>
         indices.Select(i => AugmentationDraw.For(options, seed, epoch, i, width, height)).ToList();
