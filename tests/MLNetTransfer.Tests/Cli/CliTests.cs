@@ -59,11 +59,10 @@ public sealed class CliTests : IDisposable
 
     [Theory]
     [InlineData("""{ "trainer": "lbfgs-maximum-entropy" }""", "")]
-    [InlineData("null", """ "mode": "fine-tune", "classifier": { "hiddenUnits": [16] }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
-    public void Explain_writes_an_overlay_per_image_for_feature_extraction_and_trained_runs(string head, string extra)
+    [InlineData(null, """ "mode": "fine-tune", "classifier": { "hiddenUnits": [16] }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
+    public void Explain_writes_an_overlay_per_image_for_feature_extraction_and_trained_runs(string? head, string extra)
     {
         var config = Configs.Synthetic(folder, head: head, extra: extra);
-        File.WriteAllText(config, File.ReadAllText(config).Replace("\"head\": null,", ""));
         Assert.Equal(0, Run("train", config).ExitCode);
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
 

@@ -5,8 +5,11 @@ namespace MLNetTransfer.Tests.Support;
 /// <summary>Writes experiment configs for tests.</summary>
 public static class Configs
 {
-    /// <summary>A config on a small generated dataset in <paramref name="folder"/>; <paramref name="extra"/> adds top-level fields.</summary>
-    public static string Synthetic(TempFolder folder, int imagesPerClass = 12, string head = """{ "trainer": "lbfgs-maximum-entropy" }""", string extra = "") =>
+    /// <summary>
+    /// A config on a small generated dataset in <paramref name="folder"/>; <paramref name="head"/> null leaves the field
+    /// out (modes that train a TorchSharp head refuse it); <paramref name="extra"/> adds top-level fields.
+    /// </summary>
+    public static string Synthetic(TempFolder folder, int imagesPerClass = 12, string? head = """{ "trainer": "lbfgs-maximum-entropy" }""", string extra = "") =>
         folder.Write("configs/experiment.json", $$"""
             {
               "name": "synthetic-test",
@@ -16,7 +19,7 @@ public static class Configs
                 "synthetic": { "imagesPerClass": {{imagesPerClass}}, "imageSize": 128, "seed": 3 },
                 "split": { "train": 0.5, "validation": 0.25, "test": 0.25 }
               },
-              "head": {{head}},
+              {{(head is null ? "" : $"\"head\": {head},")}}
               {{extra}}
               "output": "../runs"
             }
