@@ -19,11 +19,15 @@ public sealed record Backbone(
     int Height,
     ChannelOrder ChannelOrder,
     float Scale,
-    OnnxStage? Preprocessor)
+    OnnxStage? Preprocessor = null)
 {
     /// <summary>The ONNX files this backbone runs, preprocessing first.</summary>
     public IEnumerable<OnnxStage> Stages => Preprocessor is null ? [Model] : [Preprocessor, Model];
 
     /// <summary>The tensor name extracted pixels are written to: the first stage's input.</summary>
     public string PixelsName => Stages.First().InputName;
+
+    /// <summary>The same backbone with each ONNX file's path mapped by <paramref name="path"/> (to a run folder and back).</summary>
+    public Backbone Relocated(Func<string, string> path) =>
+        this with { Model = Model with { Path = path(Model.Path) }, Preprocessor = Preprocessor is null ? null : Preprocessor with { Path = path(Preprocessor.Path) } };
 }

@@ -2,8 +2,8 @@ using Onnx;
 
 namespace MLNetTransfer.Backbones;
 
-/// <summary>The inputs and outputs an ONNX file declares, read without running it.</summary>
-public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs)
+/// <summary>The inputs and outputs an ONNX file declares, and the tensors its nodes compute, read without running it.</summary>
+public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs, IReadOnlySet<string> Computed)
 {
     /// <summary>Reads the graph's declared inputs (initializers excluded) and outputs.</summary>
     public static OnnxModelInfo Read(string path)
@@ -21,7 +21,8 @@ public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOn
         var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
         return new OnnxModelInfo(
             model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(OnnxTensorInfo.From).ToList(),
-            model.Graph.Output.Select(OnnxTensorInfo.From).ToList());
+            model.Graph.Output.Select(OnnxTensorInfo.From).ToList(),
+            model.Graph.Node.SelectMany(n => n.Output).ToHashSet());
     }
 }
 

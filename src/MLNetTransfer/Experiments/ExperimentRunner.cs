@@ -39,7 +39,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         }
         var backbone = BackboneSetup.Place(definition, folder.Path);
         var record = new RunRecord(config.Name, RunRecord.Running, Path.GetFullPath(definition.ConfigPath), config.Seed, config.Mode,
-            started, backbone.Name, backbone.Stages.Select(s => Path.GetFileName(s.Path)).ToList(),
+            started, backbone.Relocated(Path.GetFileName),
             DescribeDataset(definition, split), Versions());
         folder.WriteJson(RunFolder.RunFile, record);
 

@@ -3,6 +3,7 @@ using MLNetTransfer.Data;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>What <c>run.json</c> records about a run: enough to know what ran, on what, with which versions.</summary>
+/// <remarks><see cref="Backbone"/>'s ONNX paths are file names in the run folder, so a run folder can be moved.</remarks>
 public sealed record RunRecord(
     string Experiment,
     string Status,
@@ -10,8 +11,7 @@ public sealed record RunRecord(
     int Seed,
     TrainingMode Mode,
     DateTime StartedUtc,
-    string Backbone,
-    IReadOnlyList<string> BackboneFiles,
+    Backbones.Backbone Backbone,
     DatasetRecord Dataset,
     IReadOnlyDictionary<string, string> Versions,
     DateTime? FinishedUtc = null,

@@ -22,6 +22,9 @@ public sealed class TrainedRun
     /// <summary>The model loaded from model.zip with <c>MLContext.Model.Load</c>, as any application would.</summary>
     public ITransformer Model { get; }
 
+    /// <summary>The backbone the run used, with its ONNX files in the run folder.</summary>
+    public Backbones.Backbone Backbone => Record.Backbone.Relocated(Folder.File);
+
     /// <summary>The classes, in the order of the model's scores.</summary>
     public IReadOnlyList<string> Classes => Record.Dataset.Classes;
 

@@ -5,6 +5,7 @@ using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Pipelines;
 using MLNetTransfer.Training;
 using static TorchSharp.torch;
@@ -13,43 +14,51 @@ namespace MLNetTransfer.Interpretability;
 
 /// <summary>
 /// A finished run made differentiable for explanation: its network as a <see cref="TransferNetwork"/> (a
-/// feature-extraction run's ResNet18 with its ML.NET head rebuilt; a trained run's network.onnx with its logits) and
-/// the ML.NET pixel preparation the model itself uses, so the explained input is exactly what the model saw.
+/// feature-extraction run's backbone with its ML.NET head rebuilt; a trained run's network.onnx with its logits) and
+/// the ML.NET pixel preparation the model itself uses, so the explained input is exactly what the model saw. A network
+/// that averages each image with its mirror is explained the same way: both views, the mirror's map mirrored back.
 /// </summary>
 public sealed class ExplainableRun : IDisposable
 {
     readonly MLContext ml;
     readonly Backbone backbone;
-    readonly OnnxGraphModule preprocessor;
+    readonly OnnxGraphModule? preprocessor;
 
-    ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes)
+    ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, bool averagesWithMirror)
     {
         this.ml = ml;
         this.backbone = backbone;
-        preprocessor = OnnxGraphModule.Load(backbone.Preprocessor!.Path);
+        preprocessor = backbone.Preprocessor is { } stage ? OnnxGraphModule.Load(stage.Path, stage.InputName, stage.OutputName) : null;
+        preprocessor?.eval();
+        network.eval();
         Network = network;
         Classes = classes;
+        AveragesWithMirror = averagesWithMirror;
     }
 
+    /// <summary>The network one view goes through; <see cref="Probabilities"/> is the model's own prediction.</summary>
     public TransferNetwork Network { get; }
     public IReadOnlyList<string> Classes { get; }
     public int Width => backbone.Width;
     public int Height => backbone.Height;
 
-    /// <exception cref="DataException">A run whose network cannot be explained yet (see the message).</exception>
+    /// <summary>Whether the model averages each image's prediction with its mirror's (testTimeAugmentation).</summary>
+    public bool AveragesWithMirror { get; }
+
+    /// <summary>The layer explained by default: the last convolutional block's output.</summary>
+    public string DefaultLayer => CamMethod.DefaultLayer(Network.Backbone);
+
+    /// <exception cref="DataException">A run whose network cannot be rebuilt (see the message).</exception>
     public static ExplainableRun Open(TrainedRun run)
     {
         TorchRuntime.EnsureStarted();
-        if (run.Record.Backbone != "resnet18")
-            throw new DataException($"{run.Folder.Path}: explaining runs on backbone '{run.Record.Backbone}' is not supported yet; resnet18 runs are");
-        var bundled = BundledBackbones.ResNet18();
-        var backbone = bundled with
-        {
-            Model = bundled.Model with { Path = run.Folder.File(Path.GetFileName(bundled.Model.Path)) },
-            Preprocessor = bundled.Preprocessor! with { Path = run.Folder.File(Path.GetFileName(bundled.Preprocessor!.Path)) },
-        };
+        var backbone = run.Backbone;
         if (run.Record.Mode == TrainingMode.FeatureExtraction)
         {
+            var output = OnnxModelInfo.Read(backbone.Model.Path).Outputs.FirstOrDefault(o => o.Name == backbone.Model.OutputName);
+            if (output is not null && output.Shape.Skip(2).Any(d => d is not 1))
+                throw new DataException($"{run.Folder.Path}: the backbone's output {output} keeps a spatial extent, which its ML.NET head reads flattened; " +
+                                        "only backbones that end in global pooling can be explained in feature-extraction mode");
             ClassifierHead head;
             try
             {
@@ -59,13 +68,16 @@ public sealed class ExplainableRun : IDisposable
             {
                 throw new DataException($"{run.Folder.Path}: {e.Message}", e);
             }
-            return new ExplainableRun(run.Ml, backbone, new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), head), run.Classes);
+            var graph = OnnxGraphModule.Load(backbone.Model.Path, backbone.Model.InputName, backbone.Model.OutputName);
+            return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, averagesWithMirror: false);
         }
 
         var path = run.Folder.File(TransferLearningTrainer.NetworkFileName);
-        var graph = OnnxGraphModule.Load(path, backbone.Model.InputName, NetworkExport.LogitsName);
-        if (graph.Layers.Any(l => l.Name.StartsWith("tta_", StringComparison.Ordinal)))
-            throw new DataException($"{run.Folder.Path}: its network averages each image with its mirror (testTimeAugmentation); explaining such networks is not supported yet");
+        var mirrored = OnnxModelInfo.Read(path).Computed.Contains(NetworkExport.ViewsName);
+        // A mirror-averaging network is cut to its views: the explained network sees one view, and Explain averages both.
+        var network = mirrored
+            ? OnnxGraphModule.Load(path, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
+            : OnnxGraphModule.Load(path, backbone.Model.InputName, NetworkExport.LogitsName);
         // The exported graph already ends in the logits: an identity layer stands in for the head.
         var identity = new ClassifierHead(run.Classes.Count, [], run.Classes.Count, 0);
         using (no_grad())
@@ -73,23 +85,69 @@ public sealed class ExplainableRun : IDisposable
             identity.DenseLayers[0].weight!.copy_(eye(run.Classes.Count));
             identity.DenseLayers[0].bias!.zero_();
         }
-        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, identity), run.Classes);
+        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, mirrored);
     }
 
-    /// <summary>The network inputs [N, 3, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
+    /// <summary>The network inputs [N, C, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)
     {
         // Decode once with the model's own ML.NET resize and crop; its preprocessing graph then runs in TorchSharp.
-        var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i }));
-        var rgb = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
+        var pixels = Extract(images);
         using var _ = no_grad();
-        var inputs = preprocessor.forward(tensor(rgb.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width]));
-        return (inputs, rgb);
+        var extracted = tensor(pixels.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width]);
+        var inputs = preprocessor?.forward(extracted) ?? extracted;
+        return (inputs, pixels.Select(ToRgb).ToArray());
+    }
+
+    /// <summary>An object mask (white on the object) resized and cropped as the model's images are: [H, W] in [0, 1].</summary>
+    public Tensor Mask(string file) => tensor(ToRgb(Extract([file])[0])[..(Width * Height)], [Height, Width]) / 255f;
+
+    float[][] Extract(IReadOnlyList<string> images)
+    {
+        var data = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i }));
+        return ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
+    }
+
+    /// <summary>The model's class probabilities [N, classes] for prepared inputs, mirror averaging included.</summary>
+    public Tensor Probabilities(Tensor inputs)
+    {
+        using var _ = no_grad();
+        var probabilities = nn.functional.softmax(Network.forward(inputs), 1);
+        return AveragesWithMirror ? (probabilities + nn.functional.softmax(Network.forward(inputs.flip(3)), 1)) / 2 : probabilities;
+    }
+
+    /// <summary>
+    /// Heat-maps [N, H, W] in [0, 1] of <paramref name="method"/> at <paramref name="layer"/> for prepared
+    /// <paramref name="inputs"/>, with the explained classes: <paramref name="targetClass"/>, or the model's prediction.
+    /// </summary>
+    public (Tensor Heatmaps, long[] Classes) Explain(CamMethod method, Tensor inputs, string layer, int? targetClass = null)
+    {
+        if (!AveragesWithMirror) return method.Compute(Network, inputs, layer, targetClass);
+        using var scope = NewDisposeScope();
+        var n = inputs.shape[0];
+        var classes = targetClass is { } c ? Enumerable.Repeat((long)c, (int)n).ToArray() : Probabilities(inputs).argmax(1).data<long>().ToArray();
+        var (maps, _) = method.Compute(Network, cat([inputs, inputs.flip(3)], 0), layer, [.. classes, .. classes]);
+        var averaged = (maps.narrow(0, 0, n) + maps.narrow(0, n, n).flip(2)) / 2;
+        averaged = averaged / averaged.amax([1, 2], keepdim: true).clamp_min(1e-8);
+        return (averaged.MoveToOuterDisposeScope(), classes);
+    }
+
+    // Extracted pixels are in the backbone's channel order and scale; pictures are RGB 0-255.
+    float[] ToRgb(float[] pixels)
+    {
+        var plane = Width * Height;
+        var rgb = new float[pixels.Length];
+        for (var c = 0; c < 3; c++)
+        {
+            var source = backbone.ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
+            for (var i = 0; i < plane; i++) rgb[c * plane + i] = pixels[source * plane + i] / backbone.Scale;
+        }
+        return rgb;
     }
 
     public void Dispose()
     {
         Network.Dispose();
-        preprocessor.Dispose();
+        preprocessor?.Dispose();
     }
 }

@@ -79,8 +79,8 @@ public sealed class UserOnnxBackboneTests : IDisposable
     {
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(Config(Preprocessed)));
         Assert.Equal(1.0, result.Metrics.Test.Accuracy);
-        Assert.Equal("model", result.Record.Backbone);
-        Assert.Equal(["normalize.onnx", "model.onnx"], result.Record.BackboneFiles);
+        Assert.Equal("model", result.Record.Backbone.Name);
+        Assert.Equal(["normalize.onnx", "model.onnx"], result.Record.Backbone.Stages.Select(s => s.Path));
         Assert.True(File.Exists(Path.Combine(result.Folder, "model.onnx")));
     }
 

@@ -60,7 +60,9 @@ public sealed class CliTests : IDisposable
     [Theory]
     [InlineData("""{ "trainer": "lbfgs-maximum-entropy" }""", "")]
     [InlineData(null, """ "mode": "fine-tune", "classifier": { "hiddenUnits": [16] }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
-    public void Explain_writes_an_overlay_per_image_for_feature_extraction_and_trained_runs(string? head, string extra)
+    [InlineData(null, """ "mode": "frozen-base", "testTimeAugmentation": "horizontal-flip", "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
+    [InlineData(null, """ "mode": "from-scratch", "imageSize": { "width": 64, "height": 64 }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
+    public void Explain_writes_an_overlay_and_quality_figures_per_image_for_every_kind_of_run(string? head, string extra)
     {
         var config = Configs.Synthetic(folder, head: head, extra: extra);
         Assert.Equal(0, Run("train", config).ExitCode);
@@ -68,10 +70,16 @@ public sealed class CliTests : IDisposable
 
         var result = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "dog");
         Assert.True(result.ExitCode == 0, result.Output);
-        var overlays = Directory.GetFiles(Path.Combine(runFolder, "explanations", "grad-cam"), "*.png");
+        var output = Path.Combine(runFolder, "explanations", "grad-cam");
+        var overlays = Directory.GetFiles(output, "*.png");
         Assert.Equal(12, overlays.Length);
         using var overlay = SkiaSharp.SKBitmap.Decode(overlays[0]);
-        Assert.Equal((224, 224), (overlay.Width, overlay.Height));
+        var size = MLNetTransfer.Experiments.TrainedRun.Open(runFolder).Backbone;
+        Assert.Equal((size.Width, size.Height), (overlay.Width, overlay.Height));
+        var quality = File.ReadAllLines(Path.Combine(output, "quality.csv"));
+        Assert.Equal(13, quality.Length);
+        Assert.All(quality.Skip(1), row => Assert.StartsWith(folder["data/synthetic/dog"], row.Trim('"')));
+        Assert.All(quality.Skip(1), row => Assert.Equal("dog", row.Split(',')[^7]));
 
         var bad = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "fox");
         Assert.Equal(ExitCodes.BadInput, bad.ExitCode);

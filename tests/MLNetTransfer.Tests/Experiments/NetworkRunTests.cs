@@ -1,6 +1,8 @@
 using Microsoft.ML;
 using MLNetTransfer.Core;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability;
+using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Tests.Support;
 
 namespace MLNetTransfer.Tests.Experiments;
@@ -120,6 +122,16 @@ public sealed class NetworkRunTests : IDisposable
         }
         // Within 1e-3, not exactly: ML.NET's resize of the 128-pixel image to 224 is not perfectly mirror-symmetric.
         Assert.Equal(scores[0], engine.Predict(new ExperimentRunTests.AppInput { ImagePath = folder["mirrored.png"] }).Score[0], 3);
+
+        // Explained as the model predicts: both views averaged, so a mirrored input gets the mirrored map.
+        using var explainable = ExplainableRun.Open(TrainedRun.Open(result.Folder));
+        Assert.True(explainable.AveragesWithMirror);
+        var (inputs, _) = explainable.Prepare([image]);
+        Assert.Equal(scores[0], explainable.Probabilities(inputs)[0, 0].item<float>(), 4);
+        var (map, _) = explainable.Explain(new GradCam(), inputs, explainable.DefaultLayer);
+        var (mirroredMap, _) = explainable.Explain(new GradCam(), inputs.flip(3), explainable.DefaultLayer);
+        Assert.True(map.allclose(mirroredMap.flip(2), atol: 1e-5), "the mirror's map is the mirrored map");
+        Assert.False(map.allclose(map.flip(2), atol: 1e-2), "the map is not symmetric by construction");
     }
 
     [Fact]
@@ -127,7 +139,7 @@ public sealed class NetworkRunTests : IDisposable
     {
         var config = Config("from-scratch", """{ "batchSize": 8, "phases": [ { "epochs": 2 } ] }""", """ "imageSize": { "width": 64, "height": 64 }, """);
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
-        Assert.Equal("small-convnet", result.Record.Backbone);
+        Assert.Equal("small-convnet", result.Record.Backbone.Name);
         Assert.Equal(6, result.Metrics.Test.Count);
         // 64 -> conv 62 -> pool 31 -> 29 -> 14 -> 12 -> 6 -> 4 -> 2: 128 x 2 x 2 features.
         Assert.Equal(512, MLNetTransfer.Backbones.OnnxModelInfo.Read(Path.Combine(result.Folder, "small-convnet.onnx")).Outputs.Single().LengthPerImage);

@@ -36,6 +36,7 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
         var model = ml.Model.Load(Path.Combine(run.Folder, "model.zip"), out _);
         var backbone = BundledBackbones.ResNet18();
         using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), LinearHeadReader.Read(model));
+        network.eval();
         var layer = CamMethod.DefaultLayer(network.Backbone);
 
         var photos = Directory.GetFiles(Path.Combine(SharedDatasets.OxfordPetsDev, "cat"))
@@ -60,7 +61,7 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
             var count = Math.Min(16, photos.Count - start);
             var batch = tensor(inputs.Skip(start).Take(count).SelectMany(p => p).ToArray(), [count, 3, 224, 224]);
             var (heatmaps, classes) = new GradCam().Compute(network, batch, layer);
-            deletions.AddRange(DeletionTest.Run(network, batch, heatmaps, classes, seed: start));
+            deletions.AddRange(DeletionTest.Run(x => nn.functional.softmax(network.forward(x), 1), batch, heatmaps, classes, seed: start));
             for (var i = 0; i < count; i++)
             {
                 var mask = tensor(maskPixels[start + i][..(224 * 224)], [224, 224]) / 255f;

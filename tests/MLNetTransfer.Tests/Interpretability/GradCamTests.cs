@@ -60,7 +60,7 @@ public sealed class GradCamTests : IDisposable
         using var network = new TransferNetwork(backbone, new ClassifierHead(4, [5], 2, 0));
         var image = randn(1, 3, 6, 6);
 
-        var (activations, gradients, classes) = CamMethod.Capture(network, image, "features", targetClass: 0);
+        var (activations, gradients, classes) = CamMethod.Capture(network, image, "features", targetClasses: [0]);
         Assert.Equal([0L], classes);
 
         // Central differences of the class-0 logit, perturbing the captured layer's tensor one element at a time.

@@ -5,9 +5,9 @@ using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Interpretability.Display;
+using MLNetTransfer.Interpretability.Metrics;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace MLNetTransfer.Cli.Commands.Explain;
 
@@ -33,8 +33,12 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         [Description("The class to explain. Default: each image's predicted class.")]
         public string? Class { get; init; }
 
+        [CommandOption("--masks <DIR>")]
+        [Description("Folder of object masks (white on the object) named like the images; adds the pointing game and the heat share inside the mask to quality.csv.")]
+        public string? Masks { get; init; }
+
         [CommandOption("--out <DIR>")]
-        [Description("Folder for the overlay PNGs. Default: <run>/explanations/<method>.")]
+        [Description("Folder for the overlay PNGs and quality.csv. Default: <run>/explanations/<method>.")]
         public string? Out { get; init; }
 
         public override ValidationResult Validate() =>
@@ -52,32 +56,42 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
             if (index < 0) throw new DataException($"--class {name}: the model's classes are {string.Join(", ", explainable.Classes)}");
             target = index;
         }
-        var layer = settings.Layer ?? CamMethod.DefaultLayer(explainable.Network.Backbone);
-        if (!explainable.Network.Backbone.Layers.Any(l => l.Outputs.Contains(layer)))
-            throw new DataException($"--layer {layer}: the network has no such tensor");
+        if (settings.Masks is { } masks && !Directory.Exists(masks)) throw new DataException($"--masks {masks}: no such folder");
         var files = ImageFolder.FilesIn(settings.Images).ToList();
         if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
         var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", settings.Method);
         Directory.CreateDirectory(output);
 
-        var method = CamMethods.Create(settings.Method);
-        var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "explained class", "overlay");
-        for (var start = 0; start < files.Count; start += 8)
+        var explainer = new Explainer(explainable, CamMethods.Create(settings.Method), settings.Layer, target);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "explained class", "probability", "drop (map / random)", "overlay");
+        var explanations = new List<Explanation>();
+        foreach (var explanation in explainer.Explain(files, settings.Masks is null ? null : MaskFinder(settings.Masks), cancellation))
         {
-            cancellation.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var batch = files.Skip(start).Take(8).ToList();
-            var (inputs, rgb) = explainable.Prepare(batch);
-            var (maps, classes) = method.Compute(explainable.Network, inputs, layer, target);
-            for (var i = 0; i < batch.Count; i++)
-            {
-                var png = Path.Combine(output, Path.GetFileNameWithoutExtension(batch[i]) + ".png");
-                HeatmapOverlay.Write(png, rgb[i], maps[i].data<float>().ToArray(), explainable.Width, explainable.Height);
-                table.AddRow(Markup.Escape(batch[i]), Markup.Escape(explainable.Classes[(int)classes[i]]), Markup.Escape(png));
-            }
+            var png = Path.Combine(output, Path.GetFileNameWithoutExtension(explanation.Image) + ".png");
+            HeatmapOverlay.Write(png, explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+            table.AddRow(Markup.Escape(explanation.Image), Markup.Escape(explanation.Class), $"{explanation.Probability:0.000}",
+                $"{explanation.SalientDrop:0.000} / {explanation.RandomDrop:0.000}", Markup.Escape(png));
+            explanations.Add(explanation);
         }
+        var quality = Path.Combine(output, "quality.csv");
+        File.WriteAllText(quality + ".partial", QualityCsv.Format(explanations));
+        File.Move(quality + ".partial", quality, overwrite: true);
+
         Console.Write(table);
-        Console.WriteLine($"wrote {files.Count} overlay(s) to {Path.GetFullPath(output)}");
+        Console.WriteLine($"{settings.Method} at {explainer.Layer}: blurring the top 20% of each map lowers the class probability by " +
+                          $"{explanations.Average(e => e.SalientDrop):0.000} on average, 20% random pixels by {explanations.Average(e => e.RandomDrop):0.000}");
+        var measured = explanations.Where(e => e.PeakInside is not null).ToList();
+        if (measured.Count > 0)
+            Console.WriteLine($"against {measured.Count} mask(s): peak inside {measured.Count(e => e.PeakInside == true) / (double)measured.Count:P1}, " +
+                              $"heat inside {measured.Average(e => e.HeatInside!.Value):P1} (masks cover {measured.Average(e => e.MaskCoverage!.Value):P1})");
+        Console.WriteLine($"wrote {explanations.Count} overlay(s) and quality.csv to {Path.GetFullPath(output)}");
         return ExitCodes.Success;
+    }
+
+    // A mask is any image file in the folder with the image's own name; images without one are not measured.
+    static Func<string, string?> MaskFinder(string folder)
+    {
+        var masks = ImageFolder.FilesIn([folder]).GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
+        return image => masks.GetValueOrDefault(Path.GetFileNameWithoutExtension(image)!);
     }
 }

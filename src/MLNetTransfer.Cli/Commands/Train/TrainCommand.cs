@@ -48,7 +48,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         int Total(string set) => counts[set].Values.Sum();
         var summary = new Table().Border(TableBorder.Rounded).Title("run summary").HideHeaders().AddColumns("", "");
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
-        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone} / {Head(definition.Config)}"));
+        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {Head(definition.Config)}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
@@ -67,7 +67,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         var table = new Table().Border(TableBorder.Rounded).Title("experiments compared")
             .AddColumns("experiment", "mode", "backbone", "head", "test accuracy", "AUC", "time");
         foreach (var (definition, result) in results)
-            table.AddRow(Markup.Escape(result.Record.Experiment), ConfigJson.Name(result.Record.Mode), Markup.Escape(result.Record.Backbone),
+            table.AddRow(Markup.Escape(result.Record.Experiment), ConfigJson.Name(result.Record.Mode), Markup.Escape(result.Record.Backbone.Name),
                 Markup.Escape(Head(definition.Config)), MetricsTables.Percent(result.Metrics.Test.Accuracy), MetricsTables.Number(result.Metrics.Test.Auc), Seconds(result.Record));
         return table;
     }

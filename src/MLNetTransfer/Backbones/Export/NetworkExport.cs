@@ -18,6 +18,12 @@ public static class NetworkExport
     public const string LogitsName = "logits";
     public const string ProbabilitiesName = "probabilities";
 
+    /// <summary>In a network that averages each image with its mirror: the batch of both views the backbone runs on.</summary>
+    public const string ViewsName = "tta_batch";
+
+    /// <summary>In a network that averages each image with its mirror: the logits of each view, before the averaging.</summary>
+    public const string ViewLogitsName = "view_logits";
+
     /// <param name="backbone">The trained backbone.</param>
     /// <param name="head">The trained head.</param>
     /// <param name="path">The .onnx file to write.</param>
@@ -45,7 +51,7 @@ public static class NetworkExport
             var name = last ? "head_output" : $"head_hidden{i}";
             graph.Initializer.Add(Initializer($"{name}.weight", layers[i].weight!));
             graph.Initializer.Add(Initializer($"{name}.bias", layers[i].bias!));
-            current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L));
+            current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L), output: last && averageWithFlip ? ViewLogitsName : null);
             if (!last) current = Add(graph, "Relu", $"{name}_relu", [current]);
         }
         if (averageWithFlip)
@@ -82,12 +88,12 @@ public static class NetworkExport
         var width = graph.Input.Single(i => i.Name == input).Type.TensorType.Shape.Dim[3].DimValue;
         foreach (var node in graph.Node)
             for (var i = 0; i < node.Input.Count; i++)
-                if (node.Input[i] == input) node.Input[i] = "tta_batch";
+                if (node.Input[i] == input) node.Input[i] = ViewsName;
         graph.ValueInfo.Clear();
         graph.Initializer.Add(new TensorProto { Name = "tta_reversed_columns", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { width }, Int64Data = { Enumerable.Range(0, (int)width).Select(x => width - 1 - x) } });
         var mirror = new NodeProto { OpType = "Gather", Name = "tta_mirror", Input = { input, "tta_reversed_columns" }, Output = { "tta_mirrored" } };
         mirror.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 3 });
-        var batch = new NodeProto { OpType = "Concat", Name = "tta_batch", Input = { input, "tta_mirrored" }, Output = { "tta_batch" } };
+        var batch = new NodeProto { OpType = "Concat", Name = "tta_batch", Input = { input, "tta_mirrored" }, Output = { ViewsName } };
         batch.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         graph.Node.Insert(0, batch);
         graph.Node.Insert(0, mirror);

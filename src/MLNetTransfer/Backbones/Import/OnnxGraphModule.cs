@@ -33,7 +33,8 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
         foreach (var node in graph.Node.Where(n => n.OpType == "Constant"))
             constants[node.Output[0]] = FoldConstant(new OnnxNode(node, opset, constants));
 
-        var trained = TrainedInitializers(graph, constants.Keys.ToHashSet());
+        var kept = NodesBetween(graph, inputName, outputName);
+        var trained = TrainedInitializers(graph, kept, constants.Keys.ToHashSet());
         foreach (var (name, proto) in constants)
         {
             var value = OnnxTensors.IsFloat(proto) ? OnnxTensors.ToTensor(proto) : tensor(OnnxTensors.ToInt64(proto), proto.Dims.ToArray());
@@ -52,7 +53,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             }
         }
 
-        nodes = graph.Node.Where(n => n.OpType != "Constant").Select(proto =>
+        nodes = kept.Where(n => n.OpType != "Constant").Select(proto =>
         {
             var node = new OnnxNode(proto, opset, constants);
             var layer = new OnnxLayer(node.Name, node.OpType, node.Inputs.ToList(), node.Outputs.ToList(),
@@ -171,11 +172,27 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
         return result;
     }
 
+    // Only what the output needs from the input is imported: a model may go on past the output used (a classifier
+    // head, test-time averaging) with operators the import does not support, and nodes before a fed cut never run.
+    static List<NodeProto> NodesBetween(GraphProto graph, string input, string output)
+    {
+        var needed = new HashSet<string> { output };
+        var kept = new List<NodeProto>();
+        foreach (var node in graph.Node.Reverse())
+        {
+            if (!node.Output.Any(o => needed.Contains(o) && o != input)) continue;
+            kept.Add(node);
+            needed.UnionWith(node.Input);
+        }
+        kept.Reverse();
+        return kept;
+    }
+
     // The weights a layer learns: convolution and dense weights and biases, BatchNormalization scale and shift.
-    static HashSet<string> TrainedInitializers(GraphProto graph, HashSet<string> constants)
+    static HashSet<string> TrainedInitializers(GraphProto graph, IEnumerable<NodeProto> nodes, HashSet<string> constants)
     {
         var trained = new HashSet<string>();
-        foreach (var node in graph.Node)
+        foreach (var node in nodes)
         {
             int[] roles = node.OpType switch
             {

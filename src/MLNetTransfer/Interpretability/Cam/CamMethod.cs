@@ -28,10 +28,14 @@ public abstract class CamMethod
     /// the backbone) and the class <paramref name="targetClass"/> (the predicted one where null), with the explained class
     /// of each image.
     /// </summary>
-    public (Tensor Heatmaps, long[] Classes) Compute(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
+    public (Tensor Heatmaps, long[] Classes) Compute(TransferNetwork network, Tensor images, string layer, int? targetClass = null) =>
+        Compute(network, images, layer, targetClass is { } c ? Enumerable.Repeat((long)c, (int)images.shape[0]).ToArray() : null);
+
+    /// <summary>As above, with one explained class per image (the predicted ones where null).</summary>
+    public (Tensor Heatmaps, long[] Classes) Compute(TransferNetwork network, Tensor images, string layer, long[]? classes)
     {
         using var scope = NewDisposeScope();
-        var (activations, gradients, classes) = UsesGradients ? Capture(network, images, layer, targetClass) : Forward(network, images, layer, targetClass);
+        (Tensor activations, Tensor? gradients, classes) = UsesGradients ? Capture(network, images, layer, classes) : Forward(network, images, layer, classes);
         using var _ = no_grad();
         var weights = ChannelWeights(new CamContext(network, images, activations, gradients, classes));
         var map = nn.functional.relu((weights.unsqueeze(-1).unsqueeze(-1) * activations).sum(1));
@@ -45,7 +49,7 @@ public abstract class CamMethod
     /// The layer's activations [N, K, h, w] and the gradient of each image's class logit with respect to them, from one
     /// forward and one backward pass in inference mode; both detached from the graph.
     /// </summary>
-    public static (Tensor Activations, Tensor? Gradients, long[] Classes) Capture(TransferNetwork network, Tensor images, string layer, int? targetClass = null)
+    public static (Tensor Activations, Tensor? Gradients, long[] Classes) Capture(TransferNetwork network, Tensor images, string layer, long[]? targetClasses = null)
     {
         network.eval();
         using var scope = NewDisposeScope();
@@ -54,31 +58,35 @@ public abstract class CamMethod
         var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = input }, [layer, backbone.OutputName], retainGradients: true);
         var activations = outputs[layer];
         var logits = network.Head.forward(outputs[backbone.OutputName]);
-        var classes = targetClass is { } c ? full(images.shape[0], c, int64) : logits.argmax(1);
+        var classes = targetClasses is null ? logits.argmax(1) : tensor(targetClasses);
         // Images do not interact in inference mode, so the sum's gradient is each image's own.
         logits.gather(1, classes.unsqueeze(1)).sum().backward();
         return (activations.detach().MoveToOuterDisposeScope(), activations.grad!.detach().MoveToOuterDisposeScope(), classes.data<long>().ToArray());
     }
 
     // Activations and the explained classes from one forward pass, without gradients.
-    static (Tensor Activations, Tensor? Gradients, long[] Classes) Forward(TransferNetwork network, Tensor images, string layer, int? targetClass)
+    static (Tensor Activations, Tensor? Gradients, long[] Classes) Forward(TransferNetwork network, Tensor images, string layer, long[]? targetClasses)
     {
         network.eval();
         using var _ = no_grad();
         var backbone = network.Backbone;
         var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = images }, [layer, backbone.OutputName]);
-        var classes = targetClass is { } c ? Enumerable.Repeat((long)c, (int)images.shape[0]).ToArray()
-            : network.Head.forward(outputs[backbone.OutputName]).argmax(1).data<long>().ToArray();
+        var classes = targetClasses
+            ?? network.Head.forward(outputs[backbone.OutputName]).argmax(1).data<long>().ToArray();
         return (outputs[layer], null, classes);
     }
 
     /// <summary>
     /// The layer Grad-CAM looks at by default: the input of the backbone's final global pooling, i.e. the output of the
-    /// last convolutional block (for ResNet18, the last residual stage's ReLU).
+    /// last convolutional block (for ResNet18, the last residual stage's ReLU); in a network without one, the last
+    /// convolution's output, after its activation where one follows.
     /// </summary>
     public static string DefaultLayer(Backbones.Import.OnnxGraphModule backbone)
     {
-        var pool = backbone.Layers.LastOrDefault(l => l.OpType is "GlobalAveragePool" or "AveragePool" or "GlobalMaxPool");
-        return pool?.Inputs[0] ?? backbone.Layers.Last(l => l.OpType == "Conv").Outputs[0];
+        var layers = backbone.Layers;
+        var pool = layers.LastOrDefault(l => l.OpType is "GlobalAveragePool" or "AveragePool" or "GlobalMaxPool");
+        if (pool is not null) return pool.Inputs[0];
+        var conv = layers.Last(l => l.OpType == "Conv").Outputs[0];
+        return layers.FirstOrDefault(l => l.OpType is "Relu" or "LeakyRelu" or "Elu" or "Sigmoid" or "Tanh" && l.Inputs[0] == conv)?.Outputs[0] ?? conv;
     }
 }

@@ -1,4 +1,3 @@
-using MLNetTransfer.Training;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Interpretability.Metrics;
@@ -10,15 +9,14 @@ namespace MLNetTransfer.Interpretability.Metrics;
 public static class DeletionTest
 {
     /// <summary>Per image: (drop when the top <paramref name="share"/> of the map is blurred, drop when random pixels are).</summary>
-    /// <param name="network">The explained network.</param>
+    /// <param name="probabilities">The explained model: inputs [N, C, H, W] to class probabilities [N, classes], in inference mode.</param>
     /// <param name="images">Network inputs [N, C, H, W].</param>
     /// <param name="heatmaps">Maps [N, H, W] at the input size.</param>
     /// <param name="classes">The explained class of each image.</param>
     /// <param name="share">Share of pixels blurred. Default: 0.2.</param>
     /// <param name="seed">Seeds the random pixels.</param>
-    public static (double Salient, double Random)[] Run(TransferNetwork network, Tensor images, Tensor heatmaps, long[] classes, double share = 0.2, int seed = 1)
+    public static (double Salient, double Random)[] Run(Func<Tensor, Tensor> probabilities, Tensor images, Tensor heatmaps, long[] classes, double share = 0.2, int seed = 1)
     {
-        network.eval();
         using var scope = NewDisposeScope();
         using var _ = no_grad();
         var (n, height, width) = (images.shape[0], images.shape[2], images.shape[3]);
@@ -33,7 +31,7 @@ public static class DeletionTest
         var random = Masked(rand([n, height * width], generator: generator).argsort(1));
 
         var target = tensor(classes).unsqueeze(1);
-        Tensor Probability(Tensor x) => nn.functional.softmax(network.forward(x), 1).gather(1, target).squeeze(1);
+        Tensor Probability(Tensor x) => probabilities(x).gather(1, target).squeeze(1);
         var original = Probability(images);
         var salientDrop = original - Probability(images * (1 - salient) + blurred * salient);
         var randomDrop = original - Probability(images * (1 - random) + blurred * random);

@@ -1,0 +1,55 @@
+using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Metrics;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Interpretability;
+
+/// <summary>Explains image files in batches and measures each heat-map: what <c>explain</c> writes and the report shows.</summary>
+/// <param name="run">The explained model.</param>
+/// <param name="method">The CAM method.</param>
+/// <param name="layer">The layer explained; the last convolutional block's output where null.</param>
+/// <param name="targetClass">The class explained; each image's predicted class where null.</param>
+public sealed class Explainer(ExplainableRun run, CamMethod method, string? layer = null, int? targetClass = null)
+{
+    /// <summary>Images explained at once; Score-CAM runs one forward pass per channel per image whatever this is.</summary>
+    public int BatchSize { get; init; } = 8;
+
+    /// <summary>The layer explained.</summary>
+    public string Layer { get; } = layer ?? run.DefaultLayer;
+
+    /// <summary>
+    /// Explains <paramref name="images"/> in order. <paramref name="maskOf"/> gives an image's object mask (any image file,
+    /// white on the object), or null where none is known; with one, the pointing game and heat share are measured.
+    /// </summary>
+    public IEnumerable<Explanation> Explain(IReadOnlyList<string> images, Func<string, string?>? maskOf = null, CancellationToken cancellation = default)
+    {
+        if (!run.Network.Backbone.Layers.Any(l => l.Outputs.Contains(Layer)))
+            throw new Core.DataException($"layer '{Layer}': the network has no such tensor");
+        for (var start = 0; start < images.Count; start += BatchSize)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            using var scope = NewDisposeScope();
+            var batch = images.Skip(start).Take(BatchSize).ToList();
+            var (inputs, rgb) = run.Prepare(batch);
+            var (maps, classes) = run.Explain(method, inputs, Layer, targetClass);
+            var probabilities = run.Probabilities(inputs);
+            var drops = DeletionTest.Run(run.Probabilities, inputs, maps, classes, seed: start);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var explanation = new Explanation(batch[i], rgb[i], maps[i].data<float>().ToArray(), run.Classes[(int)classes[i]],
+                    probabilities[i, classes[i]].item<float>(), drops[i].Salient, drops[i].Random);
+                if (maskOf?.Invoke(batch[i]) is { } maskFile)
+                {
+                    var mask = run.Mask(maskFile);
+                    explanation = explanation with
+                    {
+                        PeakInside = Localisation.PeakInside(maps[i], mask),
+                        HeatInside = Localisation.HeatInside(maps[i], mask),
+                        MaskCoverage = (mask > 0.5f).to_type(float32).mean().item<float>(),
+                    };
+                }
+                yield return explanation;
+            }
+        }
+    }
+}
