@@ -1,8 +1,10 @@
+using MLNetTransfer.Cli.Commands.Activations;
 using MLNetTransfer.Cli.Commands.Augment;
 using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
 using MLNetTransfer.Cli.Commands.Explain;
+using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
 using MLNetTransfer.Cli.Commands.Train;
 using Spectre.Console.Cli;
@@ -27,6 +29,12 @@ public static class CliSetup
         config.AddCommand<ExplainCommand>("explain")
             .WithDescription("Write Grad-CAM (or Grad-CAM++, Score-CAM) overlays showing where a run's model looks in each image.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
+        config.AddCommand<ActivationsCommand>("activations")
+            .WithDescription("Write each chosen layer's output for one image as a grid of channels in viridis.")
+            .WithExample("activations", "runs/quickstart/20261127-120000", "cat.jpg");
+        config.AddCommand<FiltersCommand>("filters")
+            .WithDescription("Write, for layers from low to high, the images their filters respond to most (gradient ascent).")
+            .WithExample("filters", "runs/quickstart/20261127-120000", "-n", "16", "--readable");
         config.AddBranch("datasets", datasets =>
         {
             datasets.SetDescription("Datasets the framework provides.");

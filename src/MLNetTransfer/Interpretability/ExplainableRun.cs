@@ -31,6 +31,8 @@ public sealed class ExplainableRun : IDisposable
         preprocessor = backbone.Preprocessor is { } stage ? OnnxGraphModule.Load(stage.Path, stage.InputName, stage.OutputName) : null;
         preprocessor?.eval();
         network.eval();
+        // Explaining never trains: gradients are only wanted for inputs and activations.
+        foreach (var parameter in network.parameters().Concat(preprocessor?.parameters() ?? [])) parameter.requires_grad = false;
         Network = network;
         Classes = classes;
         AveragesWithMirror = averagesWithMirror;
@@ -92,11 +94,19 @@ public sealed class ExplainableRun : IDisposable
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)
     {
         // Decode once with the model's own ML.NET resize and crop; its preprocessing graph then runs in TorchSharp.
-        var pixels = Extract(images);
+        var rgb = Extract(images).Select(ToRgb).ToArray();
         using var _ = no_grad();
-        var extracted = tensor(pixels.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width]);
-        var inputs = preprocessor?.forward(extracted) ?? extracted;
-        return (inputs, pixels.Select(ToRgb).ToArray());
+        return (Inputs(tensor(rgb.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width])), rgb);
+    }
+
+    /// <summary>
+    /// The network inputs for RGB images [N, 3, H, W] (0-255) at the model's size: channel order, scale and the
+    /// preprocessing graph, differentiable, so filter ascent can work on viewable pixels.
+    /// </summary>
+    public Tensor Inputs(Tensor rgb)
+    {
+        var pixels = (backbone.ChannelOrder == ChannelOrder.Bgr ? rgb.flip(1) : rgb) * backbone.Scale;
+        return preprocessor?.forward(pixels) ?? pixels;
     }
 
     /// <summary>An object mask (white on the object) resized and cropped as the model's images are: [H, W] in [0, 1].</summary>

@@ -178,6 +178,18 @@ public sealed class OnnxImportParityTests : IDisposable
     }
 
     [Fact]
+    public void Nodes_past_the_chosen_output_are_not_imported_so_their_operators_do_not_matter()
+    {
+        new OnnxGraphBuilder("head").Input("x", 1, 4).Output("y", 1, 4)
+            .Node("Relu", "features", ["x"], ["f"]).Node("Tanh", "classifier", ["f"], ["y"]).Save(folder["head.onnx"]);
+        using var features = OnnxGraphModule.Load(folder["head.onnx"], outputName: "f");
+        Assert.Equal(["features"], features.Layers.Select(l => l.Name));
+        using var _ = no_grad();
+        Assert.Equal([0f, 2f, 0f, 3f], features.forward(tensor(new[] { -1f, 2f, -3f, 3f }, [1, 4])).data<float>().ToArray());
+        Assert.Equal("classifier", Assert.Throws<OnnxImportException>(() => OnnxGraphModule.Load(folder["head.onnx"])).Node);
+    }
+
+    [Fact]
     public void An_unsupported_attribute_is_named_with_its_node_and_operator()
     {
         new OnnxGraphBuilder("bad").Input("x", 1, 1, 4, 4).Output("y", 1, 1, 2, 2)

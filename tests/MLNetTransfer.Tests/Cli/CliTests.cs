@@ -87,6 +87,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Activations_and_filters_write_one_grid_per_layer_into_the_run_folder()
+    {
+        Assert.Equal(0, Run("train", Configs.Synthetic(folder)).ExitCode);
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+        var image = Directory.GetFiles(folder["data/synthetic/cat"])[0];
+
+        var activations = Run("activations", runFolder, image);
+        Assert.True(activations.ExitCode == 0, activations.Output);
+        Assert.Equal(8, Directory.GetFiles(Path.Combine(runFolder, "activations", Path.GetFileNameWithoutExtension(image)), "*.png").Length);
+        var chosen = Run("activations", runFolder, image, "--layers", "ReLU253_Output_0,nope", "--out", folder["act"]);
+        Assert.Equal(ExitCodes.BadInput, chosen.ExitCode);
+        Assert.Contains("layer(s) nope: the network has no such tensor", chosen.Output.Replace("\n", ""));
+
+        var filters = Run("filters", runFolder, "-n", "2", "--steps", "2");
+        Assert.True(filters.ExitCode == 0, filters.Output);
+        var grids = Directory.GetFiles(Path.Combine(runFolder, "filters"), "*.png").Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(5, grids.Count);
+        using var grid = SkiaSharp.SKBitmap.Decode(grids[0]);
+        Assert.Equal(2 * 224 + 4, grid.Width);
+    }
+
+    [Fact]
     public void Evaluate_on_a_folder_that_is_not_a_run_exits_with_2()
     {
         var result = Run("evaluate", folder.Path);

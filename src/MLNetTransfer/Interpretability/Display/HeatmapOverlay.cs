@@ -1,3 +1,4 @@
+using MLNetTransfer.Core;
 using SkiaSharp;
 
 namespace MLNetTransfer.Interpretability.Display;
@@ -14,21 +15,10 @@ public static class HeatmapOverlay
             for (var x = 0; x < width; x++)
             {
                 var i = y * width + x;
-                var (r, g, b) = Jet(heatmap[i]);
+                var (r, g, b) = ColorMaps.Jet(heatmap[i]);
                 byte Blend(float image, double heat) => (byte)Math.Clamp(Math.Round((1 - alpha) * image + alpha * heat), 0, 255);
                 bitmap.SetPixel(x, y, new SKColor(Blend(rgb[i], r), Blend(rgb[plane + i], g), Blend(rgb[2 * plane + i], b)));
             }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        using var file = File.Create(path);
-        png.SaveTo(file);
-    }
-
-    /// <summary>Matplotlib's jet: blue (0) through cyan, yellow to red (1), as 0-255 channels.</summary>
-    public static (double R, double G, double B) Jet(double v)
-    {
-        v = Math.Clamp(v, 0, 1);
-        double Ramp(double centre) => Math.Clamp(1.5 - Math.Abs(4 * v - centre), 0, 1) * 255;
-        return (Ramp(3), Ramp(2), Ramp(1));
+        PngFile.Save(bitmap, path);
     }
 }

@@ -1,0 +1,16 @@
+using SkiaSharp;
+
+namespace MLNetTransfer.Core;
+
+/// <summary>Saves pictures as PNG through a temporary file, so no reader sees half a picture.</summary>
+public static class PngFile
+{
+    public static void Save(SKBitmap bitmap, string path)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        var temporary = path + ".partial";
+        using (var file = File.Create(temporary)) png.SaveTo(file);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
