@@ -1,5 +1,6 @@
 using MLNetTransfer.Cli.Commands.Activations;
 using MLNetTransfer.Cli.Commands.Augment;
+using MLNetTransfer.Cli.Commands.Bench;
 using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
@@ -35,6 +36,9 @@ public static class CliSetup
         config.AddCommand<FiltersCommand>("filters")
             .WithDescription("Write, for layers from low to high, the images their filters respond to most (gradient ascent).")
             .WithExample("filters", "runs/quickstart/20261127-120000", "-n", "16", "--readable");
+        config.AddCommand<BenchCommand>("bench")
+            .WithDescription("Measure feature extraction, fine-tuning, Grad-CAM and filter ascent against raw ONNX Runtime, bare TorchSharp and the CPU's arithmetic limit.")
+            .WithExample("bench", "--data", "../shared/datasets/pets-kaggle-500", "--seconds", "10");
         config.AddBranch("datasets", datasets =>
         {
             datasets.SetDescription("Datasets the framework provides.");

@@ -91,7 +91,8 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>
     /// Computes the named tensors from the given ones, running only the nodes needed between them: feed the graph input
     /// to run it all, or a cached intermediate tensor to run the rest. Kept tensors retain their gradient after
-    /// backward when <paramref name="retainGradients"/> is set.
+    /// backward when <paramref name="retainGradients"/> is set; one that nothing trainable or fed with a gradient leads
+    /// to becomes where differentiation starts, so a backward pass stops there.
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Run(IReadOnlyDictionary<string, Tensor> feeds, IReadOnlyCollection<string> outputs, bool retainGradients = false)
     {
@@ -119,7 +120,10 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             {
                 var name = layer.Outputs[o];
                 tensors[name] = results[o];
-                if (retainGradients && outputs.Contains(name) && results[o].requires_grad) results[o].retain_grad();
+                if (!retainGradients || !outputs.Contains(name)) continue;
+                if (results[o].requires_grad) results[o].retain_grad();
+                // Nothing before it needs a gradient: start differentiation here rather than back at the input.
+                else if (results[o].is_floating_point()) tensors[name] = results[o] = results[o].detach().requires_grad_(true);
             }
         }
         return outputs.ToDictionary(o => o, o => tensors.TryGetValue(o, out var t) ? t

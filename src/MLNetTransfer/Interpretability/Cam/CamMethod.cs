@@ -53,7 +53,7 @@ public abstract class CamMethod
     {
         network.eval();
         using var scope = NewDisposeScope();
-        var input = images.detach().requires_grad_(true);
+        var input = images.detach();
         var backbone = network.Backbone;
         var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = input }, [layer, backbone.OutputName], retainGradients: true);
         var activations = outputs[layer];

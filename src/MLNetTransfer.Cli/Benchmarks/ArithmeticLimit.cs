@@ -1,0 +1,40 @@
+using MLNetTransfer.Backbones.Import;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Cli.Benchmarks;
+
+/// <summary>
+/// The most images per second this CPU's arithmetic allows: its measured matrix-multiply rate over a network's
+/// floating-point operations per image (a training step costs about three forward passes).
+/// </summary>
+public static class ArithmeticLimit
+{
+    /// <summary>GFLOP/s of a large float32 matrix product with TorchSharp's threads: the practical peak.</summary>
+    public static double MeasureGflops(double seconds)
+    {
+        const int n = 2048;
+        using var a = randn(n, n);
+        using var b = randn(n, n);
+        var (time, _) = Timing.Median(() => { using var _ = a.matmul(b); }, seconds);
+        return 2.0 * n * n * n / time / 1e9;
+    }
+
+    /// <summary>GFLOP of one forward pass of <paramref name="graph"/> on one image: its convolutions and dense layers, multiply-adds counted twice.</summary>
+    public static double ForwardGflop(OnnxGraphModule graph, long[] inputShape)
+    {
+        var weighted = graph.Layers.Where(l => l.OpType is "Conv" or "Gemm" or "MatMul" && l.Inputs.Count > 1).ToList();
+        using var _ = no_grad();
+        using var scope = NewDisposeScope();
+        var outputs = graph.Run(new Dictionary<string, Tensor> { [graph.InputName] = zeros(inputShape) }, weighted.Select(l => l.Outputs[0]).ToList());
+        var flop = 0.0;
+        foreach (var layer in weighted)
+        {
+            var output = outputs[layer.Outputs[0]];
+            var weight = graph.ParameterShape(layer.Inputs[1]);
+            // Each output element sums one weight row: in-channels per group x kernel for a convolution, in-features for a dense layer.
+            var perOutput = layer.OpType == "Conv" ? weight.Skip(1).Aggregate(1L, (p, d) => p * d) : weight.Aggregate(1L, (p, d) => p * d) / output.shape[^1];
+            flop += 2.0 * output.numel() / inputShape[0] * perOutput;
+        }
+        return flop / 1e9;
+    }
+}
