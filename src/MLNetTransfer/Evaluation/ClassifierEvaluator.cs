@@ -15,7 +15,13 @@ public static class ClassifierEvaluator
         IProgress<int>? progress = null, CancellationToken cancellation = default)
     {
         var input = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.ImagePath }));
-        var scored = model.Transform(input);
+        return Predictions(model.Transform(input), images, progress, cancellation);
+    }
+
+    /// <summary>The predictions in <paramref name="scored"/> (Score and PredictedLabel columns), one row per image in order.</summary>
+    public static IReadOnlyList<Prediction> Predictions(IDataView scored, IReadOnlyList<(string ImagePath, string? Label)> images,
+        IProgress<int>? progress = null, CancellationToken cancellation = default)
+    {
         var predictions = new List<Prediction>(images.Count);
         using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel"));
         var score = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);

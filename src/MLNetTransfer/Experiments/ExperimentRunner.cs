@@ -18,6 +18,9 @@ namespace MLNetTransfer.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
 {
+    /// <summary>The folder in a config's output folder where backbone features are kept between runs.</summary>
+    public const string FeatureStoreFolder = ".feature-cache";
+
     /// <summary>Runs the experiment in a new run folder, or continues the interrupted run in <paramref name="resumeFolder"/>.</summary>
     public RunResult Run(ExperimentDefinition definition, CancellationToken cancellation = default, string? resumeFolder = null)
     {
@@ -46,13 +49,15 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         try
         {
             var ml = new MLContext(config.Seed);
-            var model = config.Mode == TrainingMode.FeatureExtraction
+            var (model, score) = config.Mode == TrainingMode.FeatureExtraction
                 ? TrainHead(ml, definition, backbone, split, cancellation)
-                : TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation);
+                : (TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation), null);
+            score ??= (images, step) => Score(ml, model, images, step, cancellation);
+            Report("Saving the model", 0, 0);
             folder.Write(RunFolder.ModelFile, temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary));
 
-            var test = Score(ml, model, split.Test, "Evaluating on the test set", cancellation);
-            var validation = split.Validation.Count > 0 ? Score(ml, model, split.Validation, "Evaluating on the validation set", cancellation) : null;
+            var test = score(split.Test, "Evaluating on the test set");
+            var validation = split.Validation.Count > 0 ? score(split.Validation, "Evaluating on the validation set") : null;
             var metrics = new RunMetrics(ClassifierEvaluator.Evaluate(ml, test, split.Classes),
                 validation is null ? null : ClassifierEvaluator.Evaluate(ml, validation, split.Classes));
             folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(test, split.Classes));
@@ -90,13 +95,20 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         return (folder, split);
     }
 
-    ITransformer TrainHead(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
+    /// <summary>
+    /// The feature-extraction model, and how to score image sets with it: the head on the sets' features, stored like the
+    /// training features (the featurizer is deterministic, so this is exactly what the saved model computes).
+    /// </summary>
+    (ITransformer Model, Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> Score) TrainHead(MLContext ml,
+        ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
     {
         var config = definition.Config;
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
-        List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count))];
+        var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}"))
+                          + $"\n{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}";
+        List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
         var copies = config.Head!.AugmentedCopies;
@@ -106,15 +118,26 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale))
                 .Append(ml.Transforms.BackboneFeaturesFromPixels(backbone))
                 .Fit(noImages);
-            sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count)));
+            var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(config.Augmentation, ConfigJson.Options)}";
+            sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count), augmentationKey));
         }
-        var features = FeatureCache.Compute(ml, images, sources, cancellation);
+        // Beside the runs, so every experiment writing there shares them; deleting the folder only costs time.
+        var store = Path.Combine(definition.Resolve(config.Output), FeatureStoreFolder);
+        var features = FeatureCache.Compute(ml, images, sources, cancellation, store);
 
         Report("Training the head", 0, 0);
         var keyed = LabelKeys(ml, split.Classes).Fit(features).Transform(features);
         var head = HeadFactory.Create(ml, config.Head, "LabelKey", "Features").Fit(keyed);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
-        return new TransformerChain<ITransformer>(featurizer, head, toValue);
+
+        IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> set, string step)
+        {
+            var labelled = set.Select(i => (i.Path, i.Label)).ToList();
+            var setFeatures = FeatureCache.Compute(ml, labelled, [new(featurizer, 1, () => Counter(step, set.Count), backboneKey)], cancellation, store);
+            var scored = toValue.Transform(head.Transform(setFeatures));
+            return ClassifierEvaluator.Predictions(scored, labelled.Select(i => (i.Path, (string?)i.Label)).ToList(), cancellation: cancellation);
+        }
+        return (new TransformerChain<ITransformer>(featurizer, head, toValue), Score);
     }
 
     ITransformer TrainNetwork(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split,

@@ -1,12 +1,15 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using System.Security.Cryptography;
+using System.Text;
 using MLNetTransfer.Core;
 
 namespace MLNetTransfer.Pipelines;
 
 /// <summary>
 /// Runs a frozen featurizer over labelled images once and keeps the features in memory, so a head trainer that makes
-/// many passes (L-BFGS, SDCA, boosting) never runs the backbone again: Keras' "fast feature extraction".
+/// many passes (L-BFGS, SDCA, boosting) never runs the backbone again: Keras' "fast feature extraction"; optionally
+/// on disk too, so the next run on the same images does not either.
 /// </summary>
 public static class FeatureCache
 {
@@ -17,36 +20,29 @@ public static class FeatureCache
 
     /// <summary>
     /// The rows of every source, in order: each makes <see cref="Source.Passes"/> passes over the images. A featurizer
-    /// that augments gives different features on each pass, so its rows hold that many copies of every image.
+    /// that augments gives different features on each pass, so its rows hold that many copies of every image. With a
+    /// <paramref name="storeFolder"/>, a source's features are kept there as a file named for the source's
+    /// <see cref="Source.Key"/> and the images (paths, sizes, modification times), and read back instead of recomputed
+    /// when all of those match: a run that changes only the head skips the backbone.
     /// </summary>
     public static IDataView Compute(MLContext ml, IReadOnlyList<(string ImagePath, string Label)> images, IReadOnlyList<Source> sources,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, string? storeFolder = null)
     {
         var input = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.ImagePath }));
         var rows = new List<Row>(images.Count * sources.Sum(s => s.Passes));
         DataViewType? type = null;
-        foreach (var (featurizer, passes, startProgress) in sources)
+        foreach (var source in sources)
         {
-            var progress = startProgress?.Invoke();
-            var output = featurizer.Transform(input);
-            var column = output.Schema["Features"];
-            if (column.Type is not VectorDataViewType { Size: > 0 })
+            var column = source.Featurizer.GetOutputSchema(input.Schema)["Features"];
+            if (column.Type is not VectorDataViewType { Size: > 0 } vector)
                 throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size vector");
             type ??= column.Type;
-            var done = 0;
-            for (var pass = 0; pass < passes; pass++)
-            {
-                using var cursor = output.GetRowCursor([column]);
-                var getter = cursor.GetGetter<VBuffer<float>>(column);
-                VBuffer<float> features = default;
-                for (var i = 0; cursor.MoveNext(); i++)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    getter(ref features);
-                    rows.Add(new Row { Label = images[i].Label, Features = features.DenseValues().ToArray() });
-                    progress?.Report(++done);
-                }
-            }
+            var file = storeFolder is null ? null : Path.Combine(storeFolder, StoredName(source, images));
+            var features = file is not null && FeatureFile.TryRead(file, images.Count * source.Passes, vector.Size) is { } stored
+                ? stored
+                : Run(source, input, images.Count, cancellation);
+            if (file is not null && !File.Exists(file)) FeatureFile.Write(file, features);
+            rows.AddRange(features.Select((f, i) => new Row { Label = images[i % images.Count].Label, Features = f }));
         }
         var schema = SchemaDefinition.Create(typeof(Row));
         // The very type the featurizer produces (with the graph's dimensions), so the head fits the chain it is appended to.
@@ -54,11 +50,46 @@ public static class FeatureCache
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    /// <summary>
-    /// A featurizer, how many passes to make over the images with it, and where to report rows done (made when the
-    /// source starts, so that progress steps appear in the order they run).
-    /// </summary>
-    public sealed record Source(ITransformer Featurizer, int Passes, Func<IProgress<int>?>? Progress);
+    static List<float[]> Run(Source source, IDataView input, int count, CancellationToken cancellation)
+    {
+        var progress = source.Progress?.Invoke();
+        var output = source.Featurizer.Transform(input);
+        var column = output.Schema["Features"];
+        var features = new List<float[]>(count * source.Passes);
+        for (var pass = 0; pass < source.Passes; pass++)
+        {
+            using var cursor = output.GetRowCursor([column]);
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> row = default;
+            while (cursor.MoveNext())
+            {
+                cancellation.ThrowIfCancellationRequested();
+                getter(ref row);
+                features.Add(row.DenseValues().ToArray());
+                progress?.Report(features.Count);
+            }
+        }
+        return features;
+    }
+
+    // What the features depend on besides the source: which files, as they are now.
+    static string StoredName(Source source, IReadOnlyList<(string ImagePath, string Label)> images)
+    {
+        var text = new StringBuilder(source.Key).Append('\n').Append(source.Passes).Append('\n');
+        foreach (var (path, _) in images)
+        {
+            var info = new FileInfo(path);
+            text.Append(Path.GetFullPath(path)).Append('\t').Append(info.Length).Append('\t').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32] + ".features";
+    }
+
+    /// <summary>A featurizer and how to run it.</summary>
+    /// <param name="Featurizer">Image path to Features.</param>
+    /// <param name="Passes">Passes over the images: more than one only for a featurizer that augments.</param>
+    /// <param name="Progress">Where to report rows done; made when the source starts, so progress steps appear in the order they run.</param>
+    /// <param name="Key">Everything the featurizer's output depends on besides the images (backbone files, augmentation and seed); stored features are found by it.</param>
+    public sealed record Source(ITransformer Featurizer, int Passes, Func<IProgress<int>?>? Progress, string Key = "");
 
     /// <summary>The input schema of a model built on <see cref="BackboneCatalog.ExtractBackboneFeatures"/>: an image path only.</summary>
     public static DataViewSchema ImagePathSchema()

@@ -88,6 +88,36 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
+    public void A_run_that_changes_only_the_head_reads_the_stored_features_and_a_changed_image_is_featurized_again()
+    {
+        List<RunProgress> Run(string head, string extra = "")
+        {
+            var reports = new List<RunProgress>();
+            new ExperimentRunner(new ImmediateProgress<RunProgress>(reports.Add)).Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
+            return reports;
+        }
+        bool Featurized(List<RunProgress> reports, string step) => reports.Any(r => r.Step == step && r.Done > 0);
+        const string plain = "Extracting backbone features (train)";
+
+        Assert.True(Featurized(Run("""{ "trainer": "lbfgs-maximum-entropy" }"""), plain));
+        Assert.Single(Directory.GetFiles(folder["runs/.feature-cache"], "*.features"));
+        Assert.False(Featurized(Run("""{ "trainer": "sdca-maximum-entropy", "maximumIterations": 20 }"""), plain));
+
+        // Augmented copies depend on the augmentation: a new setting computes them, the plain features are reused.
+        const string augmented = "Extracting features of 2 augmented copies";
+        var head = """{ "trainer": "lbfgs-maximum-entropy", "augmentedCopies": 2 }""";
+        var first = Run(head, """ "augmentation": { "rotationRange": 20 }, """);
+        Assert.False(Featurized(first, plain));
+        Assert.True(Featurized(first, augmented));
+        Assert.False(Featurized(Run(head, """ "augmentation": { "rotationRange": 20 }, """), augmented));
+        Assert.True(Featurized(Run(head, """ "augmentation": { "rotationRange": 10 }, """), augmented));
+
+        // Training images that changed since are featurized again.
+        foreach (var image in Directory.GetFiles(folder["data/synthetic/cat"])) File.SetLastWriteTimeUtc(image, DateTime.UtcNow.AddMinutes(1));
+        Assert.True(Featurized(Run("""{ "trainer": "lbfgs-maximum-entropy" }"""), plain));
+    }
+
+    [Fact]
     public void Separate_train_validation_and_test_folders_are_used_as_they_are()
     {
         MLNetTransfer.Data.SyntheticPets.Generate(folder["all"], 9, 96, seed: 4);
