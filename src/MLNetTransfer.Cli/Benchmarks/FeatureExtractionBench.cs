@@ -26,7 +26,12 @@ public static class FeatureExtractionBench
 
         // The same images as tensors, decoded beforehand: what ONNX Runtime alone does with them.
         var pixels = decode.Transform(data).GetColumn<float[]>(backbone.PixelsName).ToArray();
-        var sessions = backbone.Stages.Select(s => (Stage: s, Session: new InferenceSession(s.Path))).ToList();
+        // The same thread counts as the framework gives its sessions: the comparison is of the chain, not of settings.
+        var sessions = backbone.Stages.Select(s =>
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = BackboneCatalog.OnnxThreads(s, backbone) };
+            return (Stage: s, Session: new InferenceSession(s.Path, options));
+        }).ToList();
         try
         {
             var shape = new[] { 1, 3, backbone.Height, backbone.Width };

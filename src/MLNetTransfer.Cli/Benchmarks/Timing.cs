@@ -11,6 +11,16 @@ public static class Timing
     /// </summary>
     public static (double Seconds, double PeakMegabytes) Median(Action work, double seconds)
     {
+        var (times, memory) = Runs(work, seconds);
+        return (times[times.Count / 2], memory);
+    }
+
+    /// <summary>As <see cref="Median"/>, but the fastest run: for a peak rate rather than a typical one.</summary>
+    public static double Fastest(Action work, double seconds) => Runs(work, seconds).Times[0];
+
+    // The sorted run times and the peak working set.
+    static (List<double> Times, double PeakMegabytes) Runs(Action work, double seconds)
+    {
         using var memory = new MemorySampler();
         work();
         var times = new List<double>();
@@ -22,7 +32,7 @@ public static class Timing
             times.Add(clock.Elapsed.TotalSeconds);
         }
         times.Sort();
-        return (times[times.Count / 2], memory.PeakMegabytes);
+        return (times, memory.PeakMegabytes);
     }
 
     // Polls the working set: the process-wide peak counter cannot be reset between measurements.

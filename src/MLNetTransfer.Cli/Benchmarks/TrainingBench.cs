@@ -1,4 +1,5 @@
 using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Pipelines.Augmentation;
 using MLNetTransfer.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -8,7 +9,8 @@ namespace MLNetTransfer.Cli.Benchmarks;
 /// <summary>
 /// Fine-tuning every layer, same batch size, optimizer (Adam) and loss: the framework's training loop on the imported
 /// backbone, a bare loop on the same imported network (the loop's own cost), and a bare loop on TorchVision's resnet18
-/// (the import's cost; note the CNTK ResNet18 does more arithmetic per image than TorchVision's).
+/// (the import's cost; note the CNTK ResNet18 does more arithmetic per image than TorchVision's). And the cost of
+/// augmenting a batch, against the step it precedes.
 /// </summary>
 public static class TrainingBench
 {
@@ -43,8 +45,25 @@ public static class TrainingBench
         using var reference = torchvision.models.resnet18(num_classes: 2);
         var (referenceTime, referenceMemory) = BareLoop(reference, inputs, targets, batchSize, seconds);
         var (same, torchVision) = (count / sameTime, count / referenceTime);
+
+        // Augmenting one batch with every geometric and photometric change on, as the trainer does before each step.
+        var augmenter = new ImageAugmenter(new AugmentationOptions
+        {
+            RotationRange = 40, WidthShiftRange = 0.2, HeightShiftRange = 0.2, ShearRange = 20, ZoomRange = 0.2,
+            HorizontalFlip = true, BrightnessRange = [0.8, 1.2], ContrastRange = [0.8, 1.2],
+        }, seed: 1);
+        var batch = inputs.narrow(0, 0, Math.Min(batchSize, count));
+        var indices = Enumerable.Range(0, (int)batch.shape[0]).ToArray();
+        var epoch = 0;
+        var (augmentTime, augmentMemory) = Timing.Median(() =>
+        {
+            using var scope = NewDisposeScope();
+            augmenter.Apply(batch, epoch++, indices);
+        }, seconds);
         return
         [
+            new("augmentation of a batch (every change on)", batch.shape[0] / augmentTime, "images/s", augmentMemory,
+                new Dictionary<string, double> { ["fine-tuning step, framework (target: 5x or more)"] = framework }),
             new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18", torchVision, "images/s", referenceMemory),
             new("fine-tuning step, bare TorchSharp loop, imported ResNet18", same, "images/s", sameMemory,
                 new Dictionary<string, double> { ["TorchVision resnet18"] = torchVision }),

@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Transforms.Onnx;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using MLNetTransfer.Backbones;
@@ -29,7 +30,7 @@ public static class BackboneCatalog
     /// </summary>
     public static IEstimator<ITransformer> BackboneFeaturesFromPixels(this TransformsCatalog catalog, Backbone backbone, string outputColumnName = "Features")
     {
-        var (chain, last) = Stages(catalog, backbone.Stages, backbone.PixelsName);
+        var (chain, last) = Stages(catalog, backbone, backbone.Stages, backbone.PixelsName);
         return chain.Append(catalog.CopyColumns(outputColumnName, last));
     }
 
@@ -44,24 +45,36 @@ public static class BackboneCatalog
     public static IEstimator<ITransformer> PrepareBackboneInput(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
-        var (stages, last) = Stages(catalog, backbone.Stages.SkipLast(1), backbone.PixelsName);
+        var (stages, last) = Stages(catalog, backbone, backbone.Stages.SkipLast(1), backbone.PixelsName);
         var chain = catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName).Append(stages);
         return last == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, last));
     }
 
     // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
-    static (IEstimator<ITransformer> Chain, string Last) Stages(TransformsCatalog catalog, IEnumerable<OnnxStage> stages, string from)
+    static (IEstimator<ITransformer> Chain, string Last) Stages(TransformsCatalog catalog, Backbone backbone, IEnumerable<OnnxStage> stages, string from)
     {
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         var current = from;
         foreach (var stage in stages)
         {
             if (current != stage.InputName) chain = chain.Append(catalog.CopyColumns(stage.InputName, current));
-            chain = chain.Append(catalog.ApplyOnnxModel(stage.OutputName, stage.InputName, stage.Path));
+            chain = chain.Append(catalog.ApplyOnnxModel(new OnnxOptions
+            {
+                ModelFile = stage.Path,
+                InputColumns = [stage.InputName],
+                OutputColumns = [stage.OutputName],
+                IntraOpNumThreads = OnnxThreads(stage, backbone),
+            }));
             current = stage.OutputName;
         }
         return (chain, current);
     }
+
+    /// <summary>
+    /// ONNX Runtime threads for a stage: every core for the network; one for a preprocessing graph. Each session's idle
+    /// threads spin while the other session runs, so a second multi-threaded pool halves the network's speed on two cores.
+    /// </summary>
+    public static int OnnxThreads(OnnxStage stage, Backbone backbone) => stage == backbone.Model ? Environment.ProcessorCount : 1;
 
     /// <summary>
     /// LoadImages -> ResizeImages -> ExtractPixels with the backbone's size, channel order and scale: the image as a
