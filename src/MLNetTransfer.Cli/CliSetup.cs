@@ -1,12 +1,14 @@
 using MLNetTransfer.Cli.Commands.Activations;
 using MLNetTransfer.Cli.Commands.Augment;
 using MLNetTransfer.Cli.Commands.Bench;
+using MLNetTransfer.Cli.Commands.Compare;
 using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
 using MLNetTransfer.Cli.Commands.Explain;
 using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
+using MLNetTransfer.Cli.Commands.Report;
 using MLNetTransfer.Cli.Commands.Train;
 using Spectre.Console.Cli;
 
@@ -30,6 +32,12 @@ public static class CliSetup
         config.AddCommand<ExplainCommand>("explain")
             .WithDescription("Write Grad-CAM (or Grad-CAM++, Score-CAM) overlays showing where a run's model looks in each image.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
+        config.AddCommand<ReportCommand>("report")
+            .WithDescription("Write the run's report.html (and report.json) again: metrics, curves, mistakes with Grad-CAM, activations, filters.")
+            .WithExample("report", "runs/quickstart/20261127-120000");
+        config.AddCommand<CompareCommand>("compare")
+            .WithDescription("Compare runs side by side: mode, backbone, accuracy, AUC, time, Grad-CAM quality; the best of each column marked.")
+            .WithExample("compare", "runs/a/20261127-120000", "runs/b/20261127-130000", "--out", "compare.html");
         config.AddCommand<ActivationsCommand>("activations")
             .WithDescription("Write each chosen layer's output for one image as a grid of channels in viridis.")
             .WithExample("activations", "runs/quickstart/20261127-120000", "cat.jpg");

@@ -16,4 +16,13 @@ public static class PredictionsCsv
                 .Concat(p.Scores.Select(s => s.ToString("R", CultureInfo.InvariantCulture)))));
         return text.ToString();
     }
+
+    /// <summary>Reads what <see cref="Format"/> wrote.</summary>
+    public static IReadOnlyList<Prediction> Parse(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line =>
+        {
+            var fields = Csv.Fields(line.TrimEnd('\r'));
+            return new Prediction(fields[0], fields[1].Length == 0 ? null : fields[1], fields[2],
+                fields.Skip(3).Select(f => float.Parse(f, CultureInfo.InvariantCulture)).ToArray());
+        }).ToList();
 }

@@ -17,4 +17,15 @@ public static class HistoryCsv
                 Number(e.ValidationLoss), Number(e.ValidationAccuracy), Number(e.LearningRate), e.Seconds.ToString("0.00", CultureInfo.InvariantCulture), e.Best ? "1" : "0"]));
         return text.ToString();
     }
+
+    /// <summary>Reads what <see cref="Format"/> wrote.</summary>
+    public static IReadOnlyList<EpochReport> Parse(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(line =>
+        {
+            var f = Csv.Fields(line.TrimEnd('\r'));
+            static double Number(string value) => double.Parse(value, CultureInfo.InvariantCulture);
+            static double? Optional(string value) => value.Length == 0 ? null : Number(value);
+            return new EpochReport(f[0], int.Parse(f[1], CultureInfo.InvariantCulture), Number(f[2]), Number(f[3]), Optional(f[4]), Optional(f[5]),
+                Number(f[6]), Number(f[7]), f[8] == "1");
+        }).ToList();
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using MLNetTransfer.Cli.Commands.Report;
 using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Experiments;
 using Spectre.Console;
@@ -20,6 +21,10 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         [Description("Continue this interrupted run of the (single) config from its last checkpoint (frozen-base, fine-tune, from-scratch).")]
         public string? Resume { get; init; }
 
+        [CommandOption("--no-report")]
+        [Description("Skip report.html (Grad-CAM over the test set, activations, filter ascent) at the end of each run.")]
+        public bool NoReport { get; init; }
+
         public override ValidationResult Validate() =>
             Resume is not null && Configs.Length != 1 ? ValidationResult.Error("--resume takes exactly one config") : ValidationResult.Success();
     }
@@ -34,6 +39,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
             Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
             var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
             Summarise(definition, result);
+            if (!settings.NoReport) Console.MarkupLineInterpolated($"report: {ReportCommand.Write(Console, TrainedRun.Open(result.Folder), cancellation)}");
             results.Add((definition, result));
         }
         if (results.Count > 1) Console.Write(Comparison(results));

@@ -15,14 +15,18 @@ public static class LayerActivations
 
     /// <summary>
     /// The layers to look at from low to high: each stage's last convolution or activation output (for ResNet18, the
-    /// stem and the four residual stages).
+    /// stem and the four residual stages), up to the last convolutional block (a classifier head's dense layers are not
+    /// pictures).
     /// </summary>
     public static IReadOnlyList<string> StageOutputs(OnnxGraphModule graph)
     {
-        var byName = graph.Layers.ToDictionary(l => l.Name);
+        var layers = graph.Layers;
+        var position = layers.Select((l, i) => (l, i)).ToDictionary(p => p.l.Name, p => p.i);
+        var top = layers.ToList().FindLastIndex(l => l.Outputs.Contains(Cam.CamMethod.DefaultLayer(graph)));
         return BackboneStages.Find(graph)
-            .Select(stage => stage.Layers.Select(n => byName[n]).LastOrDefault(l => l.OpType == "Conv" || ActivationOps.Contains(l.OpType))?.Outputs[0])
-            .OfType<string>().ToList();
+            .Select(stage => stage.Layers.Where(n => position[n] <= top).Select(n => layers[position[n]])
+                .LastOrDefault(l => l.OpType == "Conv" || ActivationOps.Contains(l.OpType))?.Outputs[0])
+            .OfType<string>().Distinct().ToList();
     }
 
     /// <summary>The outputs [channels, height, width] of <paramref name="layers"/> for one prepared input [1, C, H, W].</summary>

@@ -53,6 +53,6 @@ public sealed class ImageAugmenter(AugmentationOptions options, int seed, float 
             var mean = x.mean([1, 2, 3], keepdim: true);
             x = ((x - mean) * contrast + mean).clamp(0, 255 * pixelScale);
         }
-        return ReferenceEquals(x, images) ? images.alias() : x.MoveToOuterDisposeScope();
+        return (ReferenceEquals(x, images) ? images.alias() : x).MoveToOuterDisposeScope();
     }
 }

@@ -1,0 +1,172 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using MLNetTransfer.Evaluation;
+using MLNetTransfer.Experiments;
+
+namespace MLNetTransfer.Reports;
+
+/// <summary>
+/// Renders a <see cref="RunReport"/> as one HTML file: pictures embedded as data URIs, charts as inline SVG, one
+/// inline style sheet, and a few lines of inline script that only count the pictures that loaded. Every string that
+/// comes from the user or the file system is HTML-encoded.
+/// </summary>
+public static class HtmlReport
+{
+    public static string Render(RunReport report, string figuresFolder)
+    {
+        var html = new StringBuilder();
+        var run = report.Run;
+        html.Append($"""
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>{E(report.Experiment)}: MLNetTransfer report</title>
+            <style>{Style}</style></head>
+            <body><main>
+            <h1>{E(report.Experiment)}</h1>
+            """);
+        if (report.Description is { } description) html.Append($"<p class=\"lead\">{E(description)}</p>");
+
+        html.Append("<section><h2>Experiment</h2><table>");
+        Row(html, "mode", ConfigJson.Name(run.Mode));
+        Row(html, "backbone", run.Backbone.Name);
+        Row(html, "seed", run.Seed.ToString(CultureInfo.InvariantCulture));
+        Row(html, "status", run.Status);
+        Row(html, "started (UTC)", run.StartedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
+        Row(html, "time taken", run.Seconds is { } s ? $"{s:0.0} s" : "");
+        foreach (var (name, version) in run.Versions) Row(html, name, version);
+        html.Append("</table></section>");
+
+        html.Append("<section><h2>Dataset</h2><table><tr><th>class</th>");
+        var sets = run.Dataset.Counts.Keys.ToList();
+        foreach (var set in sets) html.Append($"<th>{E(set)}</th>");
+        html.Append("</tr>");
+        foreach (var c in run.Dataset.Classes)
+        {
+            html.Append($"<tr><td>{E(c)}</td>");
+            foreach (var set in sets) html.Append($"<td class=\"n\">{run.Dataset.Counts[set].GetValueOrDefault(c)}</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
+        html.Append($"<p>Fingerprint <code>{E(run.Dataset.Fingerprint[..16])}</code>. ");
+        if (run.Dataset.Skipped.Count == 0) html.Append("No file was skipped.</p>");
+        else
+        {
+            html.Append($"{run.Dataset.Skipped.Count} file(s) skipped:</p><table><tr><th>file</th><th>reason</th></tr>");
+            foreach (var skipped in run.Dataset.Skipped) html.Append($"<tr><td>{E(skipped.Path)}</td><td>{E(skipped.Reason)}</td></tr>");
+            html.Append("</table>");
+        }
+        html.Append("</section>");
+
+        if (report.History.Count > 0)
+            html.Append($"<section><h2>Training</h2><div class=\"charts\">{Charts.TrainingCurve(report.History, accuracy: false)}{Charts.TrainingCurve(report.History, accuracy: true)}</div></section>");
+
+        Metrics(html, "Test set", "test", report.Test);
+        if (report.Roc.Count > 0) html.Append($"<div class=\"charts\">{Charts.Roc(report.Roc, report.Test.Auc)}</div>");
+        if (report.Validation is { } validation) Metrics(html, "Validation set", "validation", validation);
+
+        Examples(html, "Most confident mistakes", "None: every test image was classified right.", report.Mistakes, figuresFolder);
+        Examples(html, "Least confident right answers", "None.", report.LeastConfident, figuresFolder);
+
+        if (report.Quality is { } quality)
+            html.Append($"""
+                <section><h2>Where the model looks: {E(quality.Method)} quality</h2>
+                <p>Over {quality.Images} test images at layer <code>{E(quality.Layer)}</code>: blurring the 20% of pixels the map marks
+                lowers the explained class's probability by <b data-metric="salient-drop" data-value="{N(quality.SalientDrop)}">{quality.SalientDrop:0.000}</b>
+                on average; blurring 20% random pixels, by <b data-metric="random-drop" data-value="{N(quality.RandomDrop)}">{quality.RandomDrop:0.000}</b>.
+                A map that finds what the model uses makes the first number the larger.</p></section>
+                """);
+
+        Figures(html, "Intermediate activations", "Each channel of a layer's output for one test image (viridis; each channel scaled on its own).", report, "activations", figuresFolder);
+        Figures(html, "What filters respond to", "Images found by gradient ascent on a filter's mean activation, from low to high layers.", report, "filters", figuresFolder);
+        Figures(html, "Augmentation", "", report, "augmentation", figuresFolder);
+
+        html.Append($"<section><h2>Config</h2><pre>{E(report.Config)}</pre></section>");
+        html.Append("""
+            </main>
+            <script>
+            window.addEventListener('load', function () {
+              var images = document.images, loaded = 0;
+              for (var i = 0; i < images.length; i++) if (images[i].complete && images[i].naturalWidth > 0) loaded++;
+              document.body.setAttribute('data-images-loaded', loaded + '/' + images.length);
+            });
+            </script>
+            </body></html>
+            """);
+        return html.ToString();
+    }
+
+    static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m)
+    {
+        html.Append($"<section><h2>{title}</h2><table>");
+        html.Append($"<tr><th>images</th><td class=\"n\" data-metric=\"{set}-count\" data-value=\"{m.Count}\">{m.Count}</td></tr>");
+        html.Append($"<tr><th>accuracy</th><td class=\"n\" data-metric=\"{set}-accuracy\" data-value=\"{N(m.Accuracy)}\">{m.Accuracy:P1}</td></tr>");
+        html.Append($"<tr><th>macro accuracy</th><td class=\"n\" data-metric=\"{set}-macro-accuracy\" data-value=\"{N(m.MacroAccuracy)}\">{m.MacroAccuracy:P1}</td></tr>");
+        html.Append($"<tr><th>log-loss</th><td class=\"n\" data-metric=\"{set}-log-loss\" data-value=\"{N(m.LogLoss)}\">{m.LogLoss:0.000}</td></tr>");
+        if (m.Auc is { } auc) html.Append($"<tr><th>ROC AUC</th><td class=\"n\" data-metric=\"{set}-auc\" data-value=\"{N(auc)}\">{auc:0.000}</td></tr>");
+        html.Append("</table><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>images</th></tr>");
+        foreach (var c in m.PerClass)
+            html.Append($"<tr><td>{E(c.Class)}</td><td class=\"n\">{c.Precision:P1}</td><td class=\"n\">{c.Recall:P1}</td><td class=\"n\">{c.F1:P1}</td><td class=\"n\">{c.Support}</td></tr>");
+        html.Append("</table><table class=\"confusion\"><caption>Confusion matrix: rows are true classes, columns predicted ones</caption><tr><th></th>");
+        foreach (var c in m.Classes) html.Append($"<th>{E(c)}</th>");
+        html.Append("</tr>");
+        for (var r = 0; r < m.Classes.Count; r++)
+        {
+            html.Append($"<tr><th>{E(m.Classes[r])}</th>");
+            for (var c = 0; c < m.Classes.Count; c++)
+                html.Append($"<td class=\"n{(r == c ? " diagonal" : "")}\" data-metric=\"{set}-confusion-{r}-{c}\" data-value=\"{m.ConfusionMatrix[r][c]}\">{m.ConfusionMatrix[r][c]}</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</table></section>");
+    }
+
+    static void Examples(StringBuilder html, string title, string none, IReadOnlyList<ExampleImage> examples, string figuresFolder)
+    {
+        html.Append($"<section><h2>{title}</h2>");
+        if (examples.Count == 0) html.Append($"<p>{none}</p>");
+        html.Append("<div class=\"grid\">");
+        foreach (var e in examples)
+            html.Append($"""
+                <figure><img src="{DataUri(Path.Combine(figuresFolder, e.Overlay))}" alt="Grad-CAM overlay of {E(Path.GetFileName(e.Image))}">
+                <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>true: {E(e.Label)}, predicted: {E(e.Predicted)} ({e.Probability:P1})</figcaption></figure>
+                """);
+        html.Append("</div></section>");
+    }
+
+    static void Figures(StringBuilder html, string title, string text, RunReport report, string key, string figuresFolder)
+    {
+        if (!report.Figures.TryGetValue(key, out var figures) || figures.Count == 0) return;
+        html.Append($"<section><h2>{title}</h2>");
+        if (text.Length > 0) html.Append($"<p>{text}</p>");
+        foreach (var f in figures)
+            html.Append($"<figure class=\"wide\"><img src=\"{DataUri(Path.Combine(figuresFolder, f.File))}\" alt=\"{E(f.Caption)}\"><figcaption>{E(f.Caption)}</figcaption></figure>");
+        html.Append("</section>");
+    }
+
+    static void Row(StringBuilder html, string name, string value) => html.Append($"<tr><th>{E(name)}</th><td>{E(value)}</td></tr>");
+
+    static string DataUri(string png) => "data:image/png;base64," + Convert.ToBase64String(File.ReadAllBytes(png));
+
+    static string E(string text) => WebUtility.HtmlEncode(text);
+
+    static string N(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    const string Style = """
+        body { font-family: system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
+        main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
+        section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 0.5rem 1rem 1rem; margin: 1rem 0; overflow-x: auto; }
+        table { border-collapse: collapse; margin: 0.5rem 0; }
+        th, td { border-bottom: 1px solid #eee; padding: 0.25rem 0.6rem; text-align: left; }
+        td.n { text-align: right; font-variant-numeric: tabular-nums; }
+        td.diagonal { background: #e8f4e8; }
+        caption { text-align: left; color: #555; padding: 0.25rem 0; }
+        .lead { color: #444; }
+        .grid { display: flex; flex-wrap: wrap; gap: 0.75rem; }
+        .grid figure { margin: 0; width: 224px; max-width: 100%; }
+        figure.wide { margin: 0.5rem 0; }
+        img { max-width: 100%; height: auto; display: block; }
+        .charts { display: flex; flex-wrap: wrap; gap: 0.5rem; }
+        .charts svg { max-width: 100%; height: auto; }
+        pre { white-space: pre-wrap; word-break: break-word; font-size: 0.85rem; }
+        """;
+}

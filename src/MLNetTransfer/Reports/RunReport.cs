@@ -1,0 +1,54 @@
+using MLNetTransfer.Evaluation;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Training;
+
+namespace MLNetTransfer.Reports;
+
+/// <summary><c>report.json</c>: every number the run's report shows, for machines.</summary>
+/// <param name="Experiment">The experiment's name.</param>
+/// <param name="Description">Its description, if the config has one.</param>
+/// <param name="Run">run.json as written.</param>
+/// <param name="Config">config.json's text, every default filled in.</param>
+/// <param name="Test">The test set's metrics (metrics.json).</param>
+/// <param name="Validation">The validation set's, where there was one.</param>
+/// <param name="History">Trained networks: one entry per epoch.</param>
+/// <param name="Roc">Two classes: the ROC curve of the second class's probability on the test set.</param>
+/// <param name="Mistakes">The most confident wrong answers on the test set, most confident first.</param>
+/// <param name="LeastConfident">The least confident right answers, least confident first.</param>
+/// <param name="Quality">Grad-CAM's quality over the test set.</param>
+/// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
+public sealed record RunReport(
+    string Experiment,
+    string? Description,
+    RunRecord Run,
+    string Config,
+    EvaluationMetrics Test,
+    EvaluationMetrics? Validation,
+    IReadOnlyList<EpochReport> History,
+    IReadOnlyList<RocPoint> Roc,
+    IReadOnlyList<ExampleImage> Mistakes,
+    IReadOnlyList<ExampleImage> LeastConfident,
+    HeatmapQuality? Quality,
+    IReadOnlyDictionary<string, IReadOnlyList<Figure>> Figures);
+
+/// <summary>One point of the ROC curve.</summary>
+public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
+
+/// <summary>A test image shown in the report with its Grad-CAM overlay.</summary>
+/// <param name="Image">The image file.</param>
+/// <param name="Label">Its true class.</param>
+/// <param name="Predicted">The model's class.</param>
+/// <param name="Probability">The model's probability for its class.</param>
+/// <param name="Overlay">The overlay's file name in the figures folder.</param>
+public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay);
+
+/// <summary>A picture of the report: its file in the figures folder and what it shows.</summary>
+public sealed record Figure(string File, string Caption);
+
+/// <summary>Grad-CAM's faithfulness over the test set (and localisation where masks were given).</summary>
+/// <param name="Method">The CAM method.</param>
+/// <param name="Layer">The explained layer.</param>
+/// <param name="Images">Images measured.</param>
+/// <param name="SalientDrop">Mean drop in the class probability when the top 20% of each map is blurred.</param>
+/// <param name="RandomDrop">The same for 20% random pixels.</param>
+public sealed record HeatmapQuality(string Method, string Layer, int Images, double SalientDrop, double RandomDrop);

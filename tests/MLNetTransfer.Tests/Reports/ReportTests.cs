@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Reports;
+using MLNetTransfer.Tests.Support;
+using Xunit.Abstractions;
+
+namespace MLNetTransfer.Tests.Reports;
+
+public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    RunResult Train(string extra = "", string? head = """{ "trainer": "lbfgs-maximum-entropy" }""") =>
+        new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
+
+    static string Html(RunResult run) => File.ReadAllText(Path.Combine(run.Folder, ReportWriter.HtmlFile));
+
+    [Fact]
+    public void The_report_shows_the_numbers_of_metrics_json_and_embeds_every_picture()
+    {
+        TorchRuntime.EnsureStarted();
+        var run = Train(""" "mode": "frozen-base", "augmentation": { "horizontalFlip": true }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, """, head: null);
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
+        var html = Html(run);
+
+        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Folder, "metrics.json")));
+        var test = metrics.RootElement.GetProperty("test");
+        double Shown(string metric) => double.Parse(MetricValue(html, metric), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(test.GetProperty("accuracy").GetDouble(), Shown("test-accuracy"));
+        Assert.Equal(test.GetProperty("logLoss").GetDouble(), Shown("test-log-loss"));
+        Assert.Equal(test.GetProperty("auc").GetDouble(), Shown("test-auc"));
+        Assert.Equal(test.GetProperty("confusionMatrix")[1][0].GetInt64(), (long)Shown("test-confusion-1-0"));
+        Assert.Equal(metrics.RootElement.GetProperty("validation").GetProperty("accuracy").GetDouble(), Shown("validation-accuracy"));
+
+        // report.json holds the same numbers.
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Folder, ReportWriter.JsonFile)));
+        Assert.Equal(test.GetProperty("accuracy").GetDouble(), json.RootElement.GetProperty("test").GetProperty("accuracy").GetDouble());
+        Assert.Equal(2, json.RootElement.GetProperty("history").GetArrayLength());
+
+        // Every picture is an embedded PNG that decodes; no reference leaves the file.
+        var images = ImageSources().Matches(html).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(report.Mistakes.Count + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count), images.Count);
+        Assert.Contains("augmentation", report.Figures.Keys);
+        foreach (var source in images)
+        {
+            Assert.StartsWith("data:image/png;base64,", source);
+            using var bitmap = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(source["data:image/png;base64,".Length..]));
+            Assert.NotNull(bitmap);
+        }
+        Assert.DoesNotMatch("(src|href)=\"(http|//|file:)", html);
+        Assert.Equal(3, Regex.Matches(html, "<svg").Count); // loss, accuracy and ROC charts
+        Assert.NotNull(report.Quality);
+        Assert.Equal(run.Metrics.Test.Count, report.Quality!.Images);
+    }
+
+    [Fact]
+    public void A_class_named_like_markup_is_shown_as_text()
+    {
+        TorchRuntime.EnsureStarted();
+        const string name = "<img src=x onerror=alert(1)>";
+        Configs.Synthetic(folder);
+        MLNetTransfer.Data.SyntheticPets.Generate(folder["generated"], 12, 128, 3);
+        Directory.CreateDirectory(folder["data/synthetic"]);
+        Directory.Move(folder["generated/cat"], folder["data/synthetic/cat"]);
+        Directory.Move(folder["generated/dog"], folder["data/synthetic/" + name]);
+        var run = Train();
+        ReportWriter.Write(TrainedRun.Open(run.Folder));
+        var html = Html(run);
+        Assert.DoesNotContain(name, html);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", html);
+
+        if (HeadlessChromium.Path is null)
+        {
+            output.WriteLine("Chromium not installed: the rendered page was not checked");
+            return;
+        }
+        var (dom, _) = HeadlessChromium.DumpDom(Path.Combine(run.Folder, ReportWriter.HtmlFile));
+        Assert.DoesNotContain("src=\"x\"", dom);
+        Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", dom);
+    }
+
+    [ChromiumFact]
+    public void The_report_renders_in_headless_chromium_with_every_image_loaded_and_no_console_error()
+    {
+        TorchRuntime.EnsureStarted();
+        var run = Train();
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
+        var page = Path.Combine(run.Folder, ReportWriter.HtmlFile);
+
+        var (dom, log) = HeadlessChromium.DumpDom(page);
+        var images = report.Mistakes.Count + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count);
+        Assert.Contains($"data-images-loaded=\"{images}/{images}\"", dom);
+        Assert.DoesNotMatch("CONSOLE.*(Error|Uncaught)|Uncaught", log);
+        Assert.Equal(run.Metrics.Test.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(dom, "test-accuracy"));
+
+        var artefacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
+        Directory.CreateDirectory(artefacts);
+        var screenshot = Path.Combine(artefacts, "report-synthetic.png");
+        HeadlessChromium.Screenshot(page, screenshot);
+        using var picture = SkiaSharp.SKBitmap.Decode(screenshot);
+        Assert.Equal(1200, picture.Width);
+        output.WriteLine($"screenshot: {screenshot}");
+    }
+
+    static string MetricValue(string html, string metric) =>
+        Regex.Match(html, $"data-metric=\"{metric}\" data-value=\"([^\"]+)\"") is { Success: true } m ? m.Groups[1].Value
+            : throw new Xunit.Sdk.XunitException($"the report shows no {metric}");
+
+    [GeneratedRegex("<img src=\"([^\"]+)\"")]
+    private static partial Regex ImageSources();
+}
