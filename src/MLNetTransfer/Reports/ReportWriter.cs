@@ -95,8 +95,8 @@ public static class ReportWriter
 
         var config = File.ReadAllText(folder.File(RunFolder.ConfigFile));
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
-        var report = new RunReport(run.Record.Experiment, description, run.Record, config, metrics.Test, metrics.Validation, history, roc,
-            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), quality, figures);
+        var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
+            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;

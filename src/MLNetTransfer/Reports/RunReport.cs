@@ -19,17 +19,17 @@ namespace MLNetTransfer.Reports;
 /// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
 public sealed record RunReport(
     string Experiment,
-    string? Description,
     RunRecord Run,
     string Config,
     EvaluationMetrics Test,
-    EvaluationMetrics? Validation,
     IReadOnlyList<EpochReport> History,
     IReadOnlyList<RocPoint> Roc,
     IReadOnlyList<ExampleImage> Mistakes,
     IReadOnlyList<ExampleImage> LeastConfident,
-    HeatmapQuality? Quality,
-    IReadOnlyDictionary<string, IReadOnlyList<Figure>> Figures);
+    IReadOnlyDictionary<string, IReadOnlyList<Figure>> Figures,
+    string? Description = null,
+    EvaluationMetrics? Validation = null,
+    HeatmapQuality? Quality = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);

@@ -109,6 +109,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Train_writes_the_report_and_compare_ranks_runs_with_the_best_marked()
+    {
+        Assert.Equal(0, Run("train", Configs.Synthetic(folder)).ExitCode);
+        Assert.Equal(0, Run("train", Configs.Synthetic(folder, head: """{ "trainer": "sdca-maximum-entropy", "maximumIterations": 1 }"""), "--no-report").ExitCode);
+        var runs = Directory.GetDirectories(folder["runs/synthetic-test"]).Order(StringComparer.Ordinal).ToArray();
+        Assert.True(File.Exists(Path.Combine(runs[0], "report.html")));
+        Assert.False(File.Exists(Path.Combine(runs[1], "report.html")));
+
+        var report = Run("report", runs[1]);
+        Assert.True(report.ExitCode == 0, report.Output);
+        Assert.True(File.Exists(Path.Combine(runs[1], "report.json")));
+
+        var compare = Run("compare", runs[0], runs[1], "--out", folder["compare.html"]);
+        Assert.True(compare.ExitCode == 0, compare.Output);
+        Assert.Contains("Grad-CAM deletion gap", compare.Output.Replace("\n", " ").Replace("│", " "));
+        var html = File.ReadAllText(folder["compare.html"]);
+        Assert.Equal(2, html.Split("<td>synthetic-test</td>").Length - 1);
+        Assert.Contains("class=\"n best\"", html);
+    }
+
+    [Fact]
     public void Evaluate_on_a_folder_that_is_not_a_run_exits_with_2()
     {
         var result = Run("evaluate", folder.Path);
