@@ -3,7 +3,12 @@ using Onnx;
 namespace MLNetTransfer.Backbones;
 
 /// <summary>The inputs and outputs an ONNX file declares, and the tensors its nodes compute, read without running it.</summary>
-public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs, IReadOnlySet<string> Computed)
+/// <param name="Inputs">The graph inputs, initializers excluded.</param>
+/// <param name="Outputs">The graph outputs.</param>
+/// <param name="Computed">Every tensor a node computes.</param>
+/// <param name="ExternalData">Initializers whose values live in another file: (initializer, the file as written in the model).</param>
+public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOnlyList<OnnxTensorInfo> Outputs, IReadOnlySet<string> Computed,
+    IReadOnlyList<(string Tensor, string Location)> ExternalData)
 {
     /// <summary>Reads the graph's declared inputs (initializers excluded) and outputs.</summary>
     public static OnnxModelInfo Read(string path)
@@ -22,7 +27,9 @@ public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOn
         return new OnnxModelInfo(
             model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(OnnxTensorInfo.From).ToList(),
             model.Graph.Output.Select(OnnxTensorInfo.From).ToList(),
-            model.Graph.Node.SelectMany(n => n.Output).ToHashSet());
+            model.Graph.Node.SelectMany(n => n.Output).ToHashSet(),
+            model.Graph.Initializer.Where(i => i.DataLocation == TensorProto.Types.DataLocation.External)
+                .Select(i => (i.Name, i.ExternalData.FirstOrDefault(e => e.Key == "location")?.Value ?? "")).ToList());
     }
 }
 

@@ -56,12 +56,27 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         return new ImageFolder(Path.GetFullPath(root), classFolders.Select(Path.GetFileName).ToList()!, images, skipped);
     }
 
-    // Reads the header only: cheap, and catches empty files and non-images that carry an image extension.
+    /// <summary>
+    /// The most pixels an image may declare: larger ones are refused from their header, before any decoding, so a small
+    /// file declaring 50000 x 50000 pixels (a decompression bomb) cannot exhaust memory. 100 megapixels.
+    /// </summary>
+    public const long MaxPixels = 100_000_000;
+
+    // Why a file cannot be used, or null. The header is read first (empty files, non-images, bombs); then the pixels are
+    // decoded at the smallest scale the codec offers (a JPEG at 1/8 is cheap), so truncated or damaged data is found now
+    // rather than in the middle of training.
     static string? Unreadable(string file, long length)
     {
         if (length == 0) return "empty file";
         using var codec = SKCodec.Create(file, out var result);
         if (codec is null) return $"not a decodable image ({result})";
-        return codec.Info.Width < 1 || codec.Info.Height < 1 ? "image has no pixels" : null;
+        var (width, height) = (codec.Info.Width, codec.Info.Height);
+        if (width < 1 || height < 1) return "image has no pixels";
+        if ((long)width * height > MaxPixels) return $"{width} x {height} pixels is over the limit of {MaxPixels:N0}; refused before decoding";
+        var size = codec.GetScaledDimensions(1 / 8f);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        using var bitmap = new SKBitmap(info);
+        var decoded = codec.GetPixels(info, bitmap.GetPixels());
+        return decoded == SKCodecResult.Success ? null : $"damaged image data ({decoded})";
     }
 }

@@ -59,6 +59,18 @@ public static class BackboneSetup
             throw new ConfigException(file, "backbone.onnx", e.Message, e);
         }
 
+        // External weights must sit beside the model: a location leading elsewhere would read files the user never named.
+        var modelFolder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        foreach (var (tensor, location) in info.ExternalData)
+        {
+            var target = Path.GetFullPath(Path.Combine(modelFolder, location));
+            if (location.Length == 0 || Path.IsPathRooted(location) || !target.StartsWith(modelFolder + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new ConfigException(file, "backbone.onnx",
+                    $"initializer '{tensor}' keeps its values in '{location}', outside the model's folder {modelFolder}; only files beside the model are read");
+            throw new ConfigException(file, "backbone.onnx",
+                $"initializer '{tensor}' keeps its values in the external file '{location}'; external data is not supported yet: save the model with its weights inside");
+        }
+
         var input = Pick(file, info.Inputs, config.InputName, "backbone.inputName", "input");
         var output = Pick(file, info.Outputs, config.OutputName, "backbone.outputName", "output");
 

@@ -69,7 +69,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         }
         catch (OperationCanceledException)
         {
-            // Left 'running' with its last checkpoint: train --resume continues it.
+            // Its last checkpoint stays: train --resume continues it. (A killed process cannot say so: it stays 'running'.)
+            folder.WriteJson(RunFolder.RunFile, record with { Status = RunRecord.Interrupted, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
             throw;
         }
         catch

@@ -20,6 +20,9 @@ public sealed record RunRecord(
     public const string Running = "running";
     public const string Completed = "completed";
     public const string Failed = "failed";
+
+    /// <summary>Stopped by the user (Ctrl-C) with its last checkpoint kept: <c>train --resume</c> continues it.</summary>
+    public const string Interrupted = "interrupted";
 }
 
 /// <summary>The data a run used: its fingerprint, classes, counts per set and class, and the files left out.</summary>

@@ -9,11 +9,17 @@ namespace MLNetTransfer.Training;
 public sealed record TrainingCheckpoint(int Phase, int EpochsDoneInPhase, int Epoch, double[]? BestScore, int BestEpoch, int EpochsSinceBest, IReadOnlyList<EpochReport> History)
 {
     public const string StateFile = "state.json";
-    public const string NetworkFile = "network.bin";
-    public const string OptimizerFile = "optimizer.bin";
-    public const string BestFile = "best.bin";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>The network's weights as of this state.</summary>
+    public string NetworkFile(string folder) => Path.Combine(folder, $"network.epoch{Epoch}.bin");
+
+    /// <summary>The optimizer's state as of this state.</summary>
+    public string OptimizerFile(string folder) => Path.Combine(folder, $"optimizer.epoch{Epoch}.bin");
+
+    /// <summary>The best weights so far, saved at the best epoch.</summary>
+    public string BestFile(string folder) => Path.Combine(folder, $"best.epoch{BestEpoch}.bin");
 
     public static TrainingCheckpoint? Read(string folder)
     {
@@ -21,19 +27,24 @@ public sealed record TrainingCheckpoint(int Phase, int EpochsDoneInPhase, int Ep
         return File.Exists(path) ? JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(path), Json) : null;
     }
 
-    /// <summary>Writes the state last, through a temporary file, so a state file always describes complete binaries.</summary>
+    /// <summary>
+    /// Writes the binaries under names of their own epoch, then the state through a temporary file, then removes older
+    /// binaries: killed at any point, the state file describes complete binaries of one epoch.
+    /// </summary>
     public void Write(string folder, Action<string> saveNetwork, Action<string> saveOptimizer, Action<string>? saveBest)
     {
         Directory.CreateDirectory(folder);
-        void Replace(string name, Action<string> save)
+        static void Replace(string target, Action<string> save)
         {
-            var target = Path.Combine(folder, name);
             save(target + ".partial");
             File.Move(target + ".partial", target, overwrite: true);
         }
-        Replace(NetworkFile, saveNetwork);
-        Replace(OptimizerFile, saveOptimizer);
-        if (saveBest is not null) Replace(BestFile, saveBest);
-        Replace(StateFile, path => File.WriteAllText(path, JsonSerializer.Serialize(this, Json)));
+        Replace(NetworkFile(folder), saveNetwork);
+        Replace(OptimizerFile(folder), saveOptimizer);
+        if (saveBest is not null) Replace(BestFile(folder), saveBest);
+        Replace(Path.Combine(folder, StateFile), path => File.WriteAllText(path, JsonSerializer.Serialize(this, Json)));
+        var current = new[] { NetworkFile(folder), OptimizerFile(folder), BestFile(folder) }.Select(Path.GetFileName).ToHashSet();
+        foreach (var file in Directory.EnumerateFiles(folder, "*.bin*"))
+            if (!current.Contains(Path.GetFileName(file))) File.Delete(file);
     }
 }

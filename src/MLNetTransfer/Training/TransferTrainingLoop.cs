@@ -30,13 +30,13 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         Dictionary<string, Tensor>? best = null;
         if (checkpoint is not null)
         {
-            var bestFile = Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.BestFile);
+            var bestFile = checkpoint.BestFile(settings.CheckpointFolder!);
             if (File.Exists(bestFile))
             {
                 network.load(bestFile);
                 best = CopyState();
             }
-            network.load(Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.NetworkFile));
+            network.load(checkpoint.NetworkFile(settings.CheckpointFolder!));
         }
 
         for (var p = checkpoint?.Phase ?? 0; p < settings.Phases.Count; p++)
@@ -56,7 +56,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             var parameters = network.parameters().Where(q => q.requires_grad).ToList();
             using var optimizer = CreateOptimizer(phase, parameters);
             var done = checkpoint is not null && checkpoint.Phase == p ? checkpoint.EpochsDoneInPhase : 0;
-            if (done > 0) optimizer.load_state_dict(Path.Combine(settings.CheckpointFolder!, TrainingCheckpoint.OptimizerFile));
+            if (done > 0) optimizer.load_state_dict(checkpoint!.OptimizerFile(settings.CheckpointFolder!));
             if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
             checkpoint = null;
 

@@ -111,4 +111,24 @@ public sealed class UserOnnxBackboneTests : IDisposable
         Assert.Equal("backbone.onnx", e.Field);
         Assert.Contains("is not a valid ONNX model", e.Message);
     }
+
+    [Theory]
+    [InlineData("../secret.bin", "outside the model's folder")]
+    [InlineData("/etc/passwd", "outside the model's folder")]
+    [InlineData("weights.bin", "external data is not supported yet")]
+    public void Weights_kept_in_another_file_are_refused_and_never_read_from_outside_the_models_folder(string location, string message)
+    {
+        var model = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(folder["model.onnx"]));
+        var weights = new Onnx.TensorProto { Name = "scale", DataType = (int)Onnx.TensorProto.Types.DataType.Float, Dims = { 1 },
+            DataLocation = Onnx.TensorProto.Types.DataLocation.External };
+        weights.ExternalData.Add(new Onnx.StringStringEntryProto { Key = "location", Value = location });
+        model.Graph.Initializer.Add(weights);
+        File.WriteAllBytes(folder["model.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var definition = ExperimentConfigReader.Read(Config("""{ "onnx": "model.onnx" }"""));
+        var e = Assert.Throws<ConfigException>(() => BackboneSetup.Place(definition, folder["placed"]));
+        Assert.Equal("backbone.onnx", e.Field);
+        Assert.Contains($"initializer 'scale' keeps its values in", e.Message);
+        Assert.Contains(message, e.Message);
+    }
 }

@@ -38,7 +38,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Train_prints_the_test_accuracy_then_predict_and_evaluate_use_the_run()
     {
-        var train = Run("train", Configs.Synthetic(folder));
+        var train = Run("train", Configs.Synthetic(folder), "--no-report");
         Assert.Equal(0, train.ExitCode);
         var line = train.Output.Split('\n').Single(l => l.StartsWith("test accuracy: ", StringComparison.Ordinal));
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
@@ -65,7 +65,7 @@ public sealed class CliTests : IDisposable
     public void Explain_writes_an_overlay_and_quality_figures_per_image_for_every_kind_of_run(string? head, string extra)
     {
         var config = Configs.Synthetic(folder, head: head, extra: extra);
-        Assert.Equal(0, Run("train", config).ExitCode);
+        Assert.Equal(0, Run("train", config, "--no-report").ExitCode);
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
 
         var result = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "dog");
@@ -89,7 +89,7 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Activations_and_filters_write_one_grid_per_layer_into_the_run_folder()
     {
-        Assert.Equal(0, Run("train", Configs.Synthetic(folder)).ExitCode);
+        Assert.Equal(0, Run("train", Configs.Synthetic(folder), "--no-report").ExitCode);
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
         var image = Directory.GetFiles(folder["data/synthetic/cat"])[0];
 

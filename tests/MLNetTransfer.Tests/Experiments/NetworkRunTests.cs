@@ -56,7 +56,7 @@ public sealed class NetworkRunTests : IDisposable
         }));
         Assert.ThrowsAny<OperationCanceledException>(() => interrupted.Run(definition, cancel.Token));
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single(d => d != whole.Folder);
-        Assert.Contains("\"status\": \"running\"", File.ReadAllText(Path.Combine(runFolder, "run.json")));
+        Assert.Contains("\"status\": \"interrupted\"", File.ReadAllText(Path.Combine(runFolder, "run.json")));
         Assert.False(File.Exists(Path.Combine(runFolder, "model.zip")));
         Assert.Equal(4, File.ReadAllLines(Path.Combine(runFolder, "history.csv")).Length);
 

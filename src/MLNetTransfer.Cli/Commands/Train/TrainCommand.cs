@@ -56,13 +56,21 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
         summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {Head(definition.Config)}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
-        if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed in run.json)");
+        if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed below and in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
         summary.AddRow("[bold]test accuracy[/]", $"[bold]{MetricsTables.Percent(test.Accuracy)}[/]");
         summary.AddRow("test macro accuracy / log-loss / AUC", $"{MetricsTables.Percent(test.MacroAccuracy)} / {MetricsTables.Number(test.LogLoss)} / {MetricsTables.Number(test.Auc)}");
         summary.AddRow("time", Seconds(record));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
         Console.Write(summary);
+        if (record.Dataset.Skipped.Count > 0)
+        {
+            const int shown = 20;
+            var skipped = new Table().Border(TableBorder.Rounded).Title("files skipped").AddColumns("file", "reason");
+            foreach (var file in record.Dataset.Skipped.Take(shown)) skipped.AddRow(Markup.Escape(file.Path), Markup.Escape(file.Reason));
+            if (record.Dataset.Skipped.Count > shown) skipped.AddRow($"... and {record.Dataset.Skipped.Count - shown} more (run.json lists them all)", "");
+            Console.Write(skipped);
+        }
         Console.Write(MetricsTables.PerClass(test));
         // One plain line that scripts can grep.
         Console.WriteLine($"test accuracy: {test.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}  run folder: {result.Folder}");

@@ -1,0 +1,81 @@
+using MLNetTransfer.Data;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Tests.Support;
+using SkiaSharp;
+
+namespace MLNetTransfer.Tests.Data;
+
+/// <summary>Photo folders as they come from the internet: broken, odd and hostile files among the good ones.</summary>
+public sealed class DirtyDatasetTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    static byte[] Jpeg(SKBitmap bitmap, int quality = 90)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
+        return data.ToArray();
+    }
+
+    static byte[] Png(SKBitmap bitmap)
+    {
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
+    static SKBitmap Picture(int width, int height, SKColorType type = SKColorType.Rgba8888)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, type, SKAlphaType.Opaque));
+        using var canvas = new SKCanvas(bitmap);
+        canvas.Clear(SKColors.SkyBlue);
+        using var paint = new SKPaint { Color = SKColors.DarkOrange };
+        canvas.DrawCircle(width / 2f, height / 2f, Math.Min(width, height) / 3f, paint);
+        return bitmap;
+    }
+
+    [Fact]
+    public void Broken_files_are_skipped_with_their_reason_odd_formats_are_used_and_the_run_completes()
+    {
+        SyntheticPets.Generate(folder["data/synthetic"], imagesPerClass: 10, imageSize: 96, seed: 5);
+        string Bad(string name, byte[] bytes) => Write("cat/" + name, bytes);
+        string Odd(string name, byte[] bytes) => Write("dog/" + name, bytes);
+        string Write(string relative, byte[] bytes)
+        {
+            var path = folder["data/synthetic/" + relative];
+            File.WriteAllBytes(path, bytes);
+            return path;
+        }
+
+        using var photo = Picture(300, 200);
+        var jpeg = Jpeg(photo);
+        var expected = new Dictionary<string, string>
+        {
+            [Bad("empty.jpg", [])] = "empty file",
+            [Bad("notes.jpg", "this is not a photo\n"u8.ToArray())] = "not a decodable image",
+            [Bad("truncated.jpg", jpeg[..(jpeg.Length / 2)])] = "damaged image data",
+            [Bad("bomb.png", PngWriter.Write(50000, 50000, 2, 8, new byte[50001]))] = "50000 x 50000 pixels is over the limit",
+            [Bad("readme.txt", "photos of cats\n"u8.ToArray())] = "not an image extension",
+            [Bad("scan.tif", [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0])] = "not an image extension",
+        };
+        using (var grey = Picture(120, 90, SKColorType.Gray8)) Odd("grey.jpg", Jpeg(grey));
+        Odd("palette.png", PngWriter.Write(40, 30, 3, 8, PngWriter.Scanlines(40, 30, 1, (x, y, _) => (byte)((x + y) % 2)), [255, 0, 0, 0, 0, 255]));
+        Odd("sixteen-bit.png", PngWriter.Write(40, 30, 2, 16, PngWriter.Scanlines(40, 30, 6, (x, _, c) => (byte)(c % 2 == 0 ? x * 6 : 0))));
+        using (var tiny = Picture(1, 1)) Odd("tiny.png", Png(tiny));
+        using (var large = Picture(4000, 3000)) Odd("large.jpg", Jpeg(large, 70));
+
+        var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, imagesPerClass: 10)));
+
+        var skipped = result.Record.Dataset.Skipped.ToDictionary(s => s.Path, s => s.Reason);
+        Assert.Equal(expected.Keys.Order(), skipped.Keys.Order());
+        foreach (var (path, reason) in expected) Assert.Contains(reason, skipped[path]);
+        // Counts add up: 10 generated per class, plus the five odd but readable dog images.
+        var counts = result.Record.Dataset.Counts;
+        Assert.Equal(10, counts.Values.Sum(set => set["cat"]));
+        Assert.Equal(15, counts.Values.Sum(set => set["dog"]));
+        Assert.Equal(counts["test"].Values.Sum(), result.Metrics.Test.Count);
+        Assert.Equal("completed", result.Record.Status);
+    }
+}
