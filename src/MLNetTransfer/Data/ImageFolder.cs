@@ -39,16 +39,18 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         {
             var label = Path.GetFileName(folder);
             var before = images.Count;
-            foreach (var file in Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal))
+            var files = Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
+            // Checking decodes every file: in parallel, in order.
+            var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
             {
-                if (!IsImageFile(file))
-                {
-                    skipped.Add(new SkippedFile(file, $"not an image extension ({string.Join(", ", Extensions)})"));
-                    continue;
-                }
-                var info = new FileInfo(file);
-                if (Unreadable(file, info.Length) is { } reason) skipped.Add(new SkippedFile(file, reason));
-                else images.Add(new LabeledImage(Path.GetFullPath(file), label, info.Length));
+                if (!IsImageFile(file)) return (file, 0L, (string?)$"not an image extension ({string.Join(", ", Extensions)})");
+                var length = new FileInfo(file).Length;
+                return (file, length, Unreadable(file, length));
+            }).ToList();
+            foreach (var (file, length, reason) in checkedFiles)
+            {
+                if (reason is not null) skipped.Add(new SkippedFile(file, reason));
+                else images.Add(new LabeledImage(Path.GetFullPath(file), label, length));
             }
             if (images.Count == before)
                 throw new Core.DataException($"class folder '{label}' has no usable images: {folder}");

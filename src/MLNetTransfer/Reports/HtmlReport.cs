@@ -61,9 +61,8 @@ public static class HtmlReport
         if (report.History.Count > 0)
             html.Append($"<section><h2>Training</h2><div class=\"charts\">{Charts.TrainingCurve(report.History, accuracy: false)}{Charts.TrainingCurve(report.History, accuracy: true)}</div></section>");
 
-        Metrics(html, "Test set", "test", report.Test);
-        if (report.Roc.Count > 0) html.Append($"<div class=\"charts\">{Charts.Roc(report.Roc, report.Test.Auc)}</div>");
-        if (report.Validation is { } validation) Metrics(html, "Validation set", "validation", validation);
+        Metrics(html, "Test set", "test", report.Test, report.Roc.Count > 0 ? $"<div class=\"charts\">{Charts.Roc(report.Roc, report.Test.Auc)}</div>" : "");
+        if (report.Validation is { } validation) Metrics(html, "Validation set", "validation", validation, "");
 
         Examples(html, "Most confident mistakes", "None: every test image was classified right.", report.Mistakes, figuresFolder);
         Examples(html, "Least confident right answers", "None.", report.LeastConfident, figuresFolder);
@@ -96,7 +95,7 @@ public static class HtmlReport
         return html.ToString();
     }
 
-    static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m)
+    static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m, string chart)
     {
         html.Append($"<section><h2>{title}</h2><table>");
         html.Append($"<tr><th>images</th><td class=\"n\" data-metric=\"{set}-count\" data-value=\"{m.Count}\">{m.Count}</td></tr>");
@@ -117,7 +116,7 @@ public static class HtmlReport
                 html.Append($"<td class=\"n{(r == c ? " diagonal" : "")}\" data-metric=\"{set}-confusion-{r}-{c}\" data-value=\"{m.ConfusionMatrix[r][c]}\">{m.ConfusionMatrix[r][c]}</td>");
             html.Append("</tr>");
         }
-        html.Append("</table></section>");
+        html.Append($"</table>{chart}</section>");
     }
 
     static void Examples(StringBuilder html, string title, string none, IReadOnlyList<ExampleImage> examples, string figuresFolder)
