@@ -73,8 +73,15 @@ public static class HtmlReport
                 <p>Over {quality.Images} test images at layer <code>{E(quality.Layer)}</code>: blurring the 20% of pixels the map marks
                 lowers the explained class's probability by <b data-metric="salient-drop" data-value="{N(quality.SalientDrop)}">{quality.SalientDrop:0.000}</b>
                 on average; blurring 20% random pixels, by <b data-metric="random-drop" data-value="{N(quality.RandomDrop)}">{quality.RandomDrop:0.000}</b>.
-                A map that finds what the model uses makes the first number the larger.</p></section>
+                A map that finds what the model uses makes the first number the larger.</p>
                 """);
+        if (report.Quality is { Localised: > 0, PeakInside: { } peak, HeatInside: { } heat, ObjectShare: { } share } localisation)
+            html.Append($"""
+                <p>On the {localisation.Localised} images whose object is known (masks or boxes beside the dataset): the map's peak lies on the object
+                for <b data-metric="peak-inside" data-value="{N(peak)}">{peak:P1}</b> of them, and <b data-metric="heat-inside" data-value="{N(heat)}">{heat:P1}</b>
+                of the heat falls on it, where the object covers {share:P1} of the image (what a flat map would score).</p>
+                """);
+        if (report.Quality is not null) html.Append("</section>");
 
         Figures(html, "Intermediate activations", "Each channel of a layer's output for one test image (viridis; each channel scaled on its own).", report, "activations", figuresFolder);
         Figures(html, "What filters respond to", "Images found by gradient ascent on a filter's mean activation, from low to high layers.", report, "filters", figuresFolder);

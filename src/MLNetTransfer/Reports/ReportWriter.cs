@@ -5,6 +5,7 @@ using MLNetTransfer.Interpretability.Activations;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Interpretability.Display;
 using MLNetTransfer.Interpretability.Filters;
+using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Training;
 
 namespace MLNetTransfer.Reports;
@@ -46,15 +47,30 @@ public static class ReportWriter
         // Grad-CAM over the whole test set for the quality figures; overlays kept for the images shown.
         step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
         var explainer = new Explainer(explainable, CamMethods.Create(options.Method));
-        var drops = new List<(double Salient, double Random)>();
-        foreach (var explanation in explainer.Explain(predictions.Select(p => p.ImagePath).ToList(), cancellation: cancellation))
+        var measured = new List<Explanation>();
+        var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
+        try
         {
-            drops.Add((explanation.SalientDrop, explanation.RandomDrop));
-            if (shown.Contains(explanation.Image))
-                HeatmapOverlay.Write(Path.Combine(figuresPath, Name(explanation.Image)), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+            var masks = new ObjectMasks(scratch.FullName);
+            foreach (var explanation in explainer.Explain(predictions.Select(p => p.ImagePath).ToList(), masks.Of, cancellation))
+            {
+                // Only the figures are kept: the pixels of a large test set would not fit in memory.
+                measured.Add(explanation with { Rgb = [], Heatmap = [] });
+                if (shown.Contains(explanation.Image))
+                    HeatmapOverlay.Write(Path.Combine(figuresPath, Name(explanation.Image)), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+            }
         }
-        var quality = drops.Count == 0 ? null
-            : new HeatmapQuality(options.Method, explainer.Layer, drops.Count, drops.Average(d => d.Salient), drops.Average(d => d.Random));
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+        var localised = measured.Where(e => e.PeakInside is not null).ToList();
+        var quality = measured.Count == 0 ? null
+            : new HeatmapQuality(options.Method, explainer.Layer, measured.Count, measured.Average(e => e.SalientDrop), measured.Average(e => e.RandomDrop),
+                localised.Count,
+                localised.Count == 0 ? null : localised.Count(e => e.PeakInside == true) / (double)localised.Count,
+                localised.Count == 0 ? null : localised.Average(e => e.HeatInside!.Value),
+                localised.Count == 0 ? null : localised.Average(e => e.MaskCoverage!.Value));
         ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p), Name(p.ImagePath));
 
         cancellation.ThrowIfCancellationRequested();

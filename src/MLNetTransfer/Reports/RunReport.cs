@@ -51,4 +51,9 @@ public sealed record Figure(string File, string Caption);
 /// <param name="Images">Images measured.</param>
 /// <param name="SalientDrop">Mean drop in the class probability when the top 20% of each map is blurred.</param>
 /// <param name="RandomDrop">The same for 20% random pixels.</param>
-public sealed record HeatmapQuality(string Method, string Layer, int Images, double SalientDrop, double RandomDrop);
+/// <param name="Localised">Images whose object was known (a mask or a box beside the dataset); the figures below are over them.</param>
+/// <param name="PeakInside">Share of those whose map peaks on the object (pointing game).</param>
+/// <param name="HeatInside">Mean share of each map's heat on the object.</param>
+/// <param name="ObjectShare">Mean share of the image the object covers: what a flat map would score.</param>
+public sealed record HeatmapQuality(string Method, string Layer, int Images, double SalientDrop, double RandomDrop,
+    int Localised = 0, double? PeakInside = null, double? HeatInside = null, double? ObjectShare = null);

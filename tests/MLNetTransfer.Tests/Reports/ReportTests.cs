@@ -55,6 +55,10 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(3, Regex.Matches(html, "<svg").Count); // loss, accuracy and ROC charts
         Assert.NotNull(report.Quality);
         Assert.Equal(run.Metrics.Test.Count, report.Quality!.Images);
+        // The synthetic set's boxes.csv gives every test image's object: localisation is measured on all of them.
+        Assert.Equal(run.Metrics.Test.Count, report.Quality.Localised);
+        Assert.Equal(report.Quality.HeatInside!.Value, Shown("heat-inside"));
+        Assert.InRange(report.Quality.ObjectShare!.Value, 0.05, 0.5);
     }
 
     [Fact]
