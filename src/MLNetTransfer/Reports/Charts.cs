@@ -59,5 +59,7 @@ public static class Charts
         return model;
     }
 
-    static string Svg(PlotModel model) => SvgExporter.ExportToString(model, Width, Height, isDocument: false);
+    // With a viewBox the chart scales down to a phone's width instead of being cut off.
+    static string Svg(PlotModel model) =>
+        SvgExporter.ExportToString(model, Width, Height, isDocument: false).Replace("<svg ", $"<svg viewBox=\"0 0 {Width} {Height}\" ", StringComparison.Ordinal);
 }

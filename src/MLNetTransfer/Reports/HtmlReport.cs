@@ -8,7 +8,8 @@ namespace MLNetTransfer.Reports;
 
 /// <summary>
 /// Renders a <see cref="RunReport"/> as one HTML file: pictures embedded as data URIs, charts as inline SVG, one
-/// inline style sheet, and a few lines of inline script that only count the pictures that loaded. Every string that
+/// inline style sheet, and a few lines of inline script that only note whether the pictures loaded and the page fits
+/// the window's width. Every string that
 /// comes from the user or the file system is HTML-encoded.
 /// </summary>
 public static class HtmlReport
@@ -95,6 +96,7 @@ public static class HtmlReport
               var images = document.images, loaded = 0;
               for (var i = 0; i < images.length; i++) if (images[i].complete && images[i].naturalWidth > 0) loaded++;
               document.body.setAttribute('data-images-loaded', loaded + '/' + images.length);
+              document.body.setAttribute('data-fits-width', document.documentElement.scrollWidth <= window.innerWidth);
             });
             </script>
             </body></html>
@@ -174,5 +176,6 @@ public static class HtmlReport
         .charts { display: flex; flex-wrap: wrap; gap: 0.5rem; }
         .charts svg { max-width: 100%; height: auto; }
         pre { white-space: pre-wrap; word-break: break-word; font-size: 0.85rem; }
+        @media (max-width: 600px) { main { padding: 0.25rem; } section { padding: 0.25rem 0.5rem 0.5rem; } th, td { padding: 0.2rem 0.3rem; } }
         """;
 }

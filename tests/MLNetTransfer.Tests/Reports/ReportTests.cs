@@ -100,6 +100,9 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Contains($"data-images-loaded=\"{images}/{images}\"", dom);
         Assert.DoesNotMatch("CONSOLE.*(Error|Uncaught)|Uncaught", log);
         Assert.Equal(run.Metrics.Test.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(dom, "test-accuracy"));
+        Assert.Contains("data-fits-width=\"true\"", dom);
+        // On a phone's width the page still fits: wide tables scroll inside their section, charts and pictures shrink.
+        Assert.Contains("data-fits-width=\"true\"", HeadlessChromium.DumpDom(page, width: 390, height: 844).Dom);
 
         var artefacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(artefacts);
@@ -107,7 +110,8 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         HeadlessChromium.Screenshot(page, screenshot);
         using var picture = SkiaSharp.SKBitmap.Decode(screenshot);
         Assert.Equal(1200, picture.Width);
-        output.WriteLine($"screenshot: {screenshot}");
+        HeadlessChromium.Screenshot(page, Path.Combine(artefacts, "report-synthetic-phone.png"), 390, 2400);
+        output.WriteLine($"screenshots: {screenshot}, report-synthetic-phone.png beside it");
     }
 
     static string MetricValue(string html, string metric) =>

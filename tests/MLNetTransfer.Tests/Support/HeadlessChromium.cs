@@ -10,7 +10,8 @@ public static class HeadlessChromium
         .FirstOrDefault(p => !string.IsNullOrEmpty(p) && File.Exists(p));
 
     /// <summary>Loads <paramref name="html"/> and returns the DOM after its scripts ran, and the browser's log (console messages included).</summary>
-    public static (string Dom, string Log) DumpDom(string html) => Run(html, "--dump-dom");
+    public static (string Dom, string Log) DumpDom(string html, int width = 1200, int height = 900) =>
+        Run(html, "--dump-dom", $"--window-size={width},{height}");
 
     /// <summary>Writes a PNG screenshot of <paramref name="html"/>'s page at the given window size.</summary>
     public static void Screenshot(string html, string png, int width = 1200, int height = 4000) =>
