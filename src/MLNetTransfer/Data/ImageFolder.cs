@@ -43,14 +43,14 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
             // Checking decodes every file: in parallel, in order.
             var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
             {
-                if (!IsImageFile(file)) return (file, 0L, (string?)$"not an image extension ({string.Join(", ", Extensions)})");
+                if (!IsImageFile(file)) return (file, 0L, (Reason: (string?)$"not an image extension ({string.Join(", ", Extensions)})", Warning: (string?)null));
                 var length = new FileInfo(file).Length;
-                return (file, length, Unreadable(file, length));
+                return (file, length, Check(file, length));
             }).ToList();
-            foreach (var (file, length, reason) in checkedFiles)
+            foreach (var (file, length, (reason, warning)) in checkedFiles)
             {
                 if (reason is not null) skipped.Add(new SkippedFile(file, reason));
-                else images.Add(new LabeledImage(Path.GetFullPath(file), label, length));
+                else images.Add(new LabeledImage(Path.GetFullPath(file), label, length, warning));
             }
             if (images.Count == before)
                 throw new Core.DataException($"class folder '{label}' has no usable images: {folder}");
@@ -64,21 +64,24 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     /// </summary>
     public const long MaxPixels = 100_000_000;
 
-    // Why a file cannot be used, or null. The header is read first (empty files, non-images, bombs); then the pixels are
-    // decoded at the smallest scale the codec offers (a JPEG at 1/8 is cheap), so truncated or damaged data is found now
-    // rather than in the middle of training.
-    static string? Unreadable(string file, long length)
+    // Why a file cannot be used (or null), and what to know about one that is used. The header is read first (empty
+    // files, non-images, bombs); then the pixels are decoded at the smallest scale the codec offers (a JPEG at 1/8 is
+    // cheap), so truncated or damaged data is found now rather than in the middle of training.
+    static (string? Reason, string? Warning) Check(string file, long length)
     {
-        if (length == 0) return "empty file";
+        if (length == 0) return ("empty file", null);
         using var codec = SKCodec.Create(file, out var result);
-        if (codec is null) return $"not a decodable image ({result})";
+        if (codec is null) return ($"not a decodable image ({result})", null);
         var (width, height) = (codec.Info.Width, codec.Info.Height);
-        if (width < 1 || height < 1) return "image has no pixels";
-        if ((long)width * height > MaxPixels) return $"{width} x {height} pixels is over the limit of {MaxPixels:N0}; refused before decoding";
+        if (width < 1 || height < 1) return ("image has no pixels", null);
+        if ((long)width * height > MaxPixels) return ($"{width} x {height} pixels is over the limit of {MaxPixels:N0}; refused before decoding", null);
         var size = codec.GetScaledDimensions(1 / 8f);
         var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
         using var bitmap = new SKBitmap(info);
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
-        return decoded == SKCodecResult.Success ? null : $"damaged image data ({decoded})";
+        if (decoded != SKCodecResult.Success) return ($"damaged image data ({decoded})", null);
+        // ML.NET's image loader, which the saved model uses too, ignores EXIF orientation: say so rather than let it pass.
+        return (null, codec.EncodedOrigin == SKEncodedOrigin.TopLeft ? null
+            : $"EXIF orientation {codec.EncodedOrigin} is not applied (ML.NET's image loader reads the stored pixels): the model sees this photo as stored; save it upright to change that");
     }
 }

@@ -4,4 +4,5 @@ namespace MLNetTransfer.Data;
 /// <param name="Path">Absolute path of the image.</param>
 /// <param name="Label">The class: the name of the folder the image is in.</param>
 /// <param name="Bytes">File size, for the dataset's fingerprint.</param>
-public sealed record LabeledImage(string Path, string Label, long Bytes);
+/// <param name="Warning">Why the image is used but may not be seen as a person sees it (EXIF orientation); null for most.</param>
+public sealed record LabeledImage(string Path, string Label, long Bytes, string? Warning = null);

@@ -260,7 +260,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 ["validation"] = Count(split.Validation),
                 ["test"] = Count(split.Test),
             },
-            split.Skipped);
+            split.Skipped,
+            split.All.Select(a => a.Image).Where(i => i.Warning is not null).Select(i => new FileWarning(i.Path, i.Warning!)).ToList());
     }
 
     static IReadOnlyDictionary<string, string> Versions()

@@ -25,12 +25,13 @@ public sealed record RunRecord(
     public const string Interrupted = "interrupted";
 }
 
-/// <summary>The data a run used: its fingerprint, classes, counts per set and class, and the files left out.</summary>
+/// <summary>The data a run used: its fingerprint, classes, counts per set and class, the files left out, and the files used with a warning.</summary>
 public sealed record DatasetRecord(
     string Fingerprint,
     IReadOnlyList<string> Classes,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, int>> Counts,
-    IReadOnlyList<SkippedFile> Skipped);
+    IReadOnlyList<SkippedFile> Skipped,
+    IReadOnlyList<FileWarning>? Warnings = null);
 
 /// <summary><c>dataset.json</c>: every image of each set with its label and size.</summary>
 public sealed record DatasetFiles(IReadOnlyList<LabeledImage> Train, IReadOnlyList<LabeledImage> Validation, IReadOnlyList<LabeledImage> Test);

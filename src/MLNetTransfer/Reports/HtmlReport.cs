@@ -57,6 +57,12 @@ public static class HtmlReport
             foreach (var skipped in run.Dataset.Skipped) html.Append($"<tr><td>{E(skipped.Path)}</td><td>{E(skipped.Reason)}</td></tr>");
             html.Append("</table>");
         }
+        if (run.Dataset.Warnings is { Count: > 0 } warnings)
+        {
+            html.Append($"<p>{warnings.Count} file(s) used with a warning:</p><table><tr><th>file</th><th>warning</th></tr>");
+            foreach (var warned in warnings) html.Append($"<tr><td>{E(warned.Path)}</td><td>{E(warned.Warning)}</td></tr>");
+            html.Append("</table>");
+        }
         html.Append("</section>");
 
         if (report.History.Count > 0)

@@ -65,16 +65,24 @@ public sealed class DirtyDatasetTests : IDisposable
         Odd("sixteen-bit.png", PngWriter.Write(40, 30, 2, 16, PngWriter.Scanlines(40, 30, 6, (x, _, c) => (byte)(c % 2 == 0 ? x * 6 : 0))));
         using (var tiny = Picture(1, 1)) Odd("tiny.png", Png(tiny));
         using (var large = Picture(4000, 3000)) Odd("large.jpg", Jpeg(large, 70));
+        // A phone photo stored sideways with EXIF orientation 6 (rotate 90 degrees clockwise to view).
+        byte[] exif = [0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
+            (byte)'M', (byte)'M', 0, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
+        var rotated = Odd("rotated.jpg", [0xFF, 0xD8, .. exif, .. jpeg[2..]]);
 
         var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, imagesPerClass: 10)));
 
         var skipped = result.Record.Dataset.Skipped.ToDictionary(s => s.Path, s => s.Reason);
         Assert.Equal(expected.Keys.Order(), skipped.Keys.Order());
         foreach (var (path, reason) in expected) Assert.Contains(reason, skipped[path]);
-        // Counts add up: 10 generated per class, plus the five odd but readable dog images.
+        // Counts add up: 10 generated per class, plus the six odd but readable dog images.
         var counts = result.Record.Dataset.Counts;
         Assert.Equal(10, counts.Values.Sum(set => set["cat"]));
-        Assert.Equal(15, counts.Values.Sum(set => set["dog"]));
+        Assert.Equal(16, counts.Values.Sum(set => set["dog"]));
+        // The rotated photo is used, and the run says that its orientation is not applied.
+        var warning = Assert.Single(result.Record.Dataset.Warnings!);
+        Assert.Equal(rotated, warning.Path);
+        Assert.StartsWith("EXIF orientation RightTop is not applied", warning.Warning);
         Assert.Equal(counts["test"].Values.Sum(), result.Metrics.Test.Count);
         Assert.Equal("completed", result.Record.Status);
     }

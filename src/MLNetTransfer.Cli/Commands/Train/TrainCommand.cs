@@ -71,6 +71,13 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
             if (record.Dataset.Skipped.Count > shown) skipped.AddRow($"... and {record.Dataset.Skipped.Count - shown} more (run.json lists them all)", "");
             Console.Write(skipped);
         }
+        if (record.Dataset.Warnings is { Count: > 0 } warnings)
+        {
+            var warned = new Table().Border(TableBorder.Rounded).Title("[yellow]files used with a warning[/]").AddColumns("file", "warning");
+            foreach (var file in warnings.Take(20)) warned.AddRow(Markup.Escape(file.Path), Markup.Escape(file.Warning));
+            if (warnings.Count > 20) warned.AddRow($"... and {warnings.Count - 20} more (run.json lists them all)", "");
+            Console.Write(warned);
+        }
         Console.Write(MetricsTables.PerClass(test));
         // One plain line that scripts can grep.
         Console.WriteLine($"test accuracy: {test.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}  run folder: {result.Folder}");
