@@ -71,6 +71,8 @@ public static class HtmlReport
         Metrics(html, "Test set", "test", report.Test, report.Roc.Count > 0 ? $"<div class=\"charts\">{Charts.Roc(report.Roc, report.Test.Auc)}</div>" : "");
         if (report.Validation is { } validation) Metrics(html, "Validation set", "validation", validation, "");
 
+        if (report.Unexplained is { } why)
+            html.Append($"<section><h2>Where the model looks</h2><p>No heat-maps, activations or filter pictures for this run: {E(why)}</p></section>");
         Examples(html, "Most confident mistakes", "None: every test image was classified right.", report.Mistakes, figuresFolder);
         Examples(html, "Least confident right answers", "None.", report.LeastConfident, figuresFolder);
 
@@ -141,7 +143,7 @@ public static class HtmlReport
         html.Append("<div class=\"grid\">");
         foreach (var e in examples)
             html.Append($"""
-                <figure><img src="{DataUri(Path.Combine(figuresFolder, e.Overlay))}" alt="Grad-CAM overlay of {E(Path.GetFileName(e.Image))}">
+                <figure>{(e.Overlay.Length == 0 ? "" : $"<img src=\"{DataUri(Path.Combine(figuresFolder, e.Overlay))}\" alt=\"Grad-CAM overlay of {E(Path.GetFileName(e.Image))}\">")}
                 <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>true: {E(e.Label)}, predicted: {E(e.Predicted)} ({e.Probability:P1})</figcaption></figure>
                 """);
         html.Append("</div></section>");

@@ -40,67 +40,31 @@ public static class ReportWriter
         var unsure = predictions.Where(p => p.Label == p.PredictedLabel).OrderBy(Confidence).Take(options.Examples).ToList();
         var shown = mistakes.Concat(unsure).Select(p => p.ImagePath).ToHashSet();
 
-        using var explainable = ExplainableRun.Open(run);
-        var figures = new Dictionary<string, IReadOnlyList<Figure>>();
-        string Name(string image) => $"cam-{Array.IndexOf(predictions.Select(p => p.ImagePath).ToArray(), image):000}.png";
-
-        // Grad-CAM over the whole test set for the quality figures; overlays kept for the images shown.
-        step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-        var explainer = new Explainer(explainable, CamMethods.Create(options.Method));
-        var measured = new List<Explanation>();
-        var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
+        // A run that cannot be explained (a LightGBM head, say) still gets its report, without the pictures, saying why.
+        ExplainableRun? opened = null;
+        string? unexplained = null;
         try
         {
-            var masks = new ObjectMasks(scratch.FullName);
-            foreach (var explanation in explainer.Explain(predictions.Select(p => p.ImagePath).ToList(), masks.Of, cancellation))
-            {
-                // Only the figures are kept: the pixels of a large test set would not fit in memory.
-                measured.Add(explanation with { Rgb = [], Heatmap = [] });
-                if (shown.Contains(explanation.Image))
-                    HeatmapOverlay.Write(Path.Combine(figuresPath, Name(explanation.Image)), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
-            }
+            opened = ExplainableRun.Open(run);
         }
-        finally
+        catch (Core.DataException e)
         {
-            scratch.Delete(recursive: true);
+            unexplained = e.Message;
         }
-        var localised = measured.Where(e => e.PeakInside is not null).ToList();
-        var quality = measured.Count == 0 ? null
-            : new HeatmapQuality(options.Method, explainer.Layer, measured.Count, measured.Average(e => e.SalientDrop), measured.Average(e => e.RandomDrop),
-                localised.Count,
-                localised.Count == 0 ? null : localised.Count(e => e.PeakInside == true) / (double)localised.Count,
-                localised.Count == 0 ? null : localised.Average(e => e.HeatInside!.Value),
-                localised.Count == 0 ? null : localised.Average(e => e.MaskCoverage!.Value));
+        using var explainable = opened;
+        var figures = new Dictionary<string, IReadOnlyList<Figure>>();
+        string Name(string image) => explainable is null ? "" : $"cam-{Array.IndexOf(predictions.Select(p => p.ImagePath).ToArray(), image):000}.png";
+        HeatmapQuality? quality = null;
+        if (explainable is not null)
+        {
+            step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
+            quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), shown, Name, figuresPath, cancellation);
+            step?.Invoke("Report: activations");
+            figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
+            step?.Invoke("Report: filter ascent");
+            figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
+        }
         ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p), Name(p.ImagePath));
-
-        cancellation.ThrowIfCancellationRequested();
-        step?.Invoke("Report: activations");
-        var graph = explainable.Network.Backbone;
-        var first = predictions[0].ImagePath;
-        var (inputs, _) = explainable.Prepare([first]);
-        var layers = LayerActivations.DefaultLayers(graph, options.ActivationLayers);
-        var activations = LayerActivations.Compute(graph, inputs, layers);
-        figures["activations"] = layers.Select((layer, i) =>
-        {
-            var file = $"activations-{i + 1:00}.png";
-            LayerActivations.WriteGrid(Path.Combine(figuresPath, file), layer, activations[layer], maxChannels: 16);
-            return new Figure(file, $"{layer} for {Path.GetFileName(first)}");
-        }).ToList();
-
-        cancellation.ThrowIfCancellationRequested();
-        step?.Invoke("Report: filter ascent");
-        var stages = LayerActivations.StageOutputs(graph);
-        var chosen = stages.Count <= 3 ? stages : [stages[0], stages[stages.Count / 2], stages[^1]];
-        var ascent = new FilterAscent(graph, explainable.Inputs, explainable.Width, explainable.Height);
-        figures["filters"] = chosen.Select((layer, i) =>
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var filters = Enumerable.Range(0, (int)Math.Min(options.FiltersPerLayer, ascent.Channels(layer))).ToList();
-            using var result = ascent.Run(layer, filters, FilterAscentOptions.Readable with { Steps = options.FilterSteps });
-            var file = $"filters-{i + 1:00}.png";
-            TileGrid.Write(Path.Combine(figuresPath, file), FilterAscent.Deprocess(result.Images), explainable.Width, explainable.Height);
-            return new Figure(file, $"{layer}: filters 0-{filters.Count - 1}");
-        }).ToList();
 
         var augmentation = folder.File(RunFolder.AugmentationFile);
         if (File.Exists(augmentation))
@@ -112,9 +76,71 @@ public static class ReportWriter
         var config = File.ReadAllText(folder.File(RunFolder.ConfigFile));
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
-            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality);
+            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;
+    }
+
+    // Grad-CAM over the whole test set for the quality figures (with localisation where the object is known); overlays
+    // written for the images the report shows.
+    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, IReadOnlyList<string> images, IReadOnlySet<string> shown,
+        Func<string, string> overlayName, string figuresPath, CancellationToken cancellation)
+    {
+        var explainer = new Explainer(explainable, CamMethods.Create(method));
+        var measured = new List<Explanation>();
+        var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
+        try
+        {
+            var masks = new ObjectMasks(scratch.FullName);
+            foreach (var explanation in explainer.Explain(images, masks.Of, cancellation))
+            {
+                // Only the figures are kept: the pixels of a large test set would not fit in memory.
+                measured.Add(explanation with { Rgb = [], Heatmap = [] });
+                if (shown.Contains(explanation.Image))
+                    HeatmapOverlay.Write(Path.Combine(figuresPath, overlayName(explanation.Image)), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+        if (measured.Count == 0) return null;
+        var localised = measured.Where(e => e.PeakInside is not null).ToList();
+        double? Over(Func<Explanation, double> value) => localised.Count == 0 ? null : localised.Average(value);
+        return new HeatmapQuality(method, explainer.Layer, measured.Count, measured.Average(e => e.SalientDrop), measured.Average(e => e.RandomDrop),
+            localised.Count, Over(e => e.PeakInside == true ? 1 : 0), Over(e => e.HeatInside!.Value), Over(e => e.MaskCoverage!.Value));
+    }
+
+    static List<Figure> ActivationFigures(ExplainableRun explainable, string image, int count, string figuresPath)
+    {
+        var graph = explainable.Network.Backbone;
+        var (inputs, _) = explainable.Prepare([image]);
+        var layers = LayerActivations.DefaultLayers(graph, count);
+        var activations = LayerActivations.Compute(graph, inputs, layers);
+        return layers.Select((layer, i) =>
+        {
+            var file = $"activations-{i + 1:00}.png";
+            LayerActivations.WriteGrid(Path.Combine(figuresPath, file), layer, activations[layer], maxChannels: 16);
+            return new Figure(file, $"{layer} for {Path.GetFileName(image)}");
+        }).ToList();
+    }
+
+    // The lowest, a middle and the highest stage.
+    static List<Figure> FilterFigures(ExplainableRun explainable, ReportOptions options, string figuresPath, CancellationToken cancellation)
+    {
+        var graph = explainable.Network.Backbone;
+        var stages = LayerActivations.StageOutputs(graph);
+        var chosen = stages.Count <= 3 ? stages : [stages[0], stages[stages.Count / 2], stages[^1]];
+        var ascent = new FilterAscent(graph, explainable.Inputs, explainable.Width, explainable.Height);
+        return chosen.Select((layer, i) =>
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var filters = Enumerable.Range(0, (int)Math.Min(options.FiltersPerLayer, ascent.Channels(layer))).ToList();
+            using var result = ascent.Run(layer, filters, FilterAscentOptions.Readable with { Steps = options.FilterSteps });
+            var file = $"filters-{i + 1:00}.png";
+            TileGrid.Write(Path.Combine(figuresPath, file), FilterAscent.Deprocess(result.Images), explainable.Width, explainable.Height);
+            return new Figure(file, $"{layer}: filters 0-{filters.Count - 1}");
+        }).ToList();
     }
 }

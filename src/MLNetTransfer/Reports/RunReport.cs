@@ -16,6 +16,7 @@ namespace MLNetTransfer.Reports;
 /// <param name="Mistakes">The most confident wrong answers on the test set, most confident first.</param>
 /// <param name="LeastConfident">The least confident right answers, least confident first.</param>
 /// <param name="Quality">Grad-CAM's quality over the test set.</param>
+/// <param name="Unexplained">Why the run's pictures (Grad-CAM, activations, filters) are missing, where they are.</param>
 /// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
 public sealed record RunReport(
     string Experiment,
@@ -29,7 +30,8 @@ public sealed record RunReport(
     IReadOnlyDictionary<string, IReadOnlyList<Figure>> Figures,
     string? Description = null,
     EvaluationMetrics? Validation = null,
-    HeatmapQuality? Quality = null);
+    HeatmapQuality? Quality = null,
+    string? Unexplained = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
@@ -39,7 +41,7 @@ public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate)
 /// <param name="Label">Its true class.</param>
 /// <param name="Predicted">The model's class.</param>
 /// <param name="Probability">The model's probability for its class.</param>
-/// <param name="Overlay">The overlay's file name in the figures folder.</param>
+/// <param name="Overlay">The overlay's file name in the figures folder; empty where the run cannot be explained.</param>
 public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay);
 
 /// <summary>A picture of the report: its file in the figures folder and what it shows.</summary>

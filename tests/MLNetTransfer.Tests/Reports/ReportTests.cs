@@ -87,6 +87,20 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("&lt;img src=x onerror=alert(1)&gt;", dom);
     }
 
+    [Fact]
+    public void A_run_that_cannot_be_explained_still_gets_its_report_saying_why()
+    {
+        TorchRuntime.EnsureStarted();
+        var run = Train(head: """{ "trainer": "light-gbm", "numberOfIterations": 5, "minimumExampleCountPerLeaf": 2 }""");
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
+        Assert.Null(report.Quality);
+        Assert.Contains("not a linear maximum-entropy classifier", report.Unexplained);
+        Assert.All(report.LeastConfident, e => Assert.Empty(e.Overlay));
+        var html = Html(run);
+        Assert.Contains("No heat-maps, activations or filter pictures for this run", html);
+        Assert.Equal(run.Metrics.Test.Accuracy, double.Parse(MetricValue(html, "test-accuracy"), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [ChromiumFact]
     public void The_report_renders_in_headless_chromium_with_every_image_loaded_and_no_console_error()
     {
