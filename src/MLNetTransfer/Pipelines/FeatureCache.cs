@@ -38,10 +38,10 @@ public static class FeatureCache
                 throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size vector");
             type ??= column.Type;
             var file = storeFolder is null ? null : Path.Combine(storeFolder, StoredName(source, images));
-            var features = file is not null && FeatureFile.TryRead(file, images.Count * source.Passes, vector.Size) is { } stored
-                ? stored
-                : Run(source, input, images.Count, cancellation);
-            if (file is not null && !File.Exists(file)) FeatureFile.Write(file, features);
+            var stored = file is null ? null : FeatureFile.TryRead(file, images.Count * source.Passes, vector.Size);
+            var features = stored ?? Run(source, input, images.Count, cancellation);
+            // Written anew where missing or unreadable (a file of another length, say).
+            if (file is not null && stored is null) FeatureFile.Write(file, features);
             rows.AddRange(features.Select((f, i) => new Row { Label = images[i % images.Count].Label, Features = f }));
         }
         var schema = SchemaDefinition.Create(typeof(Row));

@@ -112,6 +112,11 @@ public sealed class ExperimentRunTests : IDisposable
         Assert.False(Featurized(Run(head, """ "augmentation": { "rotationRange": 20 }, """), augmented));
         Assert.True(Featurized(Run(head, """ "augmentation": { "rotationRange": 10 }, """), augmented));
 
+        // A damaged store file is computed and written again.
+        foreach (var stored in Directory.GetFiles(folder["runs/.feature-cache"], "*.features")) File.WriteAllBytes(stored, [1, 2, 3]);
+        Assert.True(Featurized(Run("""{ "trainer": "lbfgs-maximum-entropy" }"""), plain));
+        Assert.False(Featurized(Run("""{ "trainer": "lbfgs-maximum-entropy" }"""), plain));
+
         // Training images that changed since are featurized again.
         foreach (var image in Directory.GetFiles(folder["data/synthetic/cat"])) File.SetLastWriteTimeUtc(image, DateTime.UtcNow.AddMinutes(1));
         Assert.True(Featurized(Run("""{ "trainer": "lbfgs-maximum-entropy" }"""), plain));
