@@ -7,7 +7,13 @@ namespace MLNetTransfer.Experiments;
 public static class ConfigJson
 {
     /// <summary>camelCase fields, kebab-case enum values, unknown fields rejected, nulls only where a field is optional.</summary>
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static JsonSerializerOptions Options { get; } = Create(writeNulls: false);
+
+    /// <summary>
+    /// The same rules for the files a run writes and reads back (run.json, metrics.json, report.json): nulls are
+    /// written, so a record whose optional value is absent (no validation set, no AUC) reads back as it was written.
+    /// </summary>
+    public static JsonSerializerOptions RunFileOptions { get; } = Create(writeNulls: true);
 
     /// <summary>How a config spells an enum value: its JsonStringEnumMemberName, else kebab-case (FeatureExtraction: feature-extraction).</summary>
     public static string Name(Enum value) => Spelling(value.GetType().GetField(value.ToString())!);
@@ -20,7 +26,7 @@ public static class ConfigJson
         field.GetCustomAttributes(typeof(JsonStringEnumMemberNameAttribute), false).OfType<JsonStringEnumMemberNameAttribute>().FirstOrDefault()?.Name
         ?? JsonNamingPolicy.KebabCaseLower.ConvertName(field.Name);
 
-    static JsonSerializerOptions Create()
+    static JsonSerializerOptions Create(bool writeNulls)
     {
         var options = new JsonSerializerOptions
         {
@@ -31,7 +37,7 @@ public static class ConfigJson
             ReadCommentHandling = JsonCommentHandling.Skip,
             AllowTrailingCommas = true,
             WriteIndented = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            DefaultIgnoreCondition = writeNulls ? JsonIgnoreCondition.Never : JsonIgnoreCondition.WhenWritingNull,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
         options.MakeReadOnly(populateMissingResolver: true);

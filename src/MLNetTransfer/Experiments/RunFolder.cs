@@ -49,14 +49,14 @@ public sealed class RunFolder
     public void WriteText(string name, string content) => Write(name, temporary => System.IO.File.WriteAllText(temporary, content));
 
     /// <summary>Writes <paramref name="value"/> as indented JSON with the config's naming rules.</summary>
-    public void WriteJson<T>(string name, T value) => WriteText(name, JsonSerializer.Serialize(value, ConfigJson.Options));
+    public void WriteJson<T>(string name, T value) => WriteText(name, JsonSerializer.Serialize(value, ConfigJson.RunFileOptions));
 
     /// <summary>Reads a JSON file of this run.</summary>
     public T ReadJson<T>(string name)
     {
         var path = File(name);
         if (!System.IO.File.Exists(path)) throw new Core.DataException($"{path} is missing; is {Path} a finished run folder?");
-        return JsonSerializer.Deserialize<T>(System.IO.File.ReadAllText(path), ConfigJson.Options)
+        return JsonSerializer.Deserialize<T>(System.IO.File.ReadAllText(path), ConfigJson.RunFileOptions)
                ?? throw new Core.DataException($"{path} holds null");
     }
 

@@ -25,6 +25,8 @@ public static class ReportWriter
         options ??= new ReportOptions();
         var folder = run.Folder;
         var figuresPath = folder.File(FiguresFolder);
+        // Pictures of an earlier report of this run must not pass for this one's.
+        if (Directory.Exists(figuresPath)) Directory.Delete(figuresPath, recursive: true);
         Directory.CreateDirectory(figuresPath);
         var classes = run.Classes;
         var metrics = folder.ReadJson<RunMetrics>(RunFolder.MetricsFile);
@@ -57,14 +59,24 @@ public static class ReportWriter
         HeatmapQuality? quality = null;
         if (explainable is not null)
         {
-            step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-            quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), shown, Name, figuresPath, cancellation);
-            step?.Invoke("Report: activations");
-            figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
-            step?.Invoke("Report: filter ascent");
-            figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
+            try
+            {
+                step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
+                quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), shown, Name, figuresPath, cancellation);
+                step?.Invoke("Report: activations");
+                figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
+                step?.Invoke("Report: filter ascent");
+                figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
+            }
+            catch (Core.DataException e)
+            {
+                // A network without a layer to show (no convolution, say): the report says so instead of failing the run.
+                unexplained = e.Message;
+            }
         }
-        ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p), Name(p.ImagePath));
+        // Without its overlay where explaining stopped early.
+        ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p),
+            Name(p.ImagePath) is { Length: > 0 } overlay && File.Exists(Path.Combine(figuresPath, overlay)) ? overlay : "");
 
         var augmentation = folder.File(RunFolder.AugmentationFile);
         if (File.Exists(augmentation))

@@ -82,6 +82,12 @@ public sealed class UserOnnxBackboneTests : IDisposable
         Assert.Equal("model", result.Record.Backbone.Name);
         Assert.Equal(["normalize.onnx", "model.onnx"], result.Record.Backbone.Stages.Select(s => s.Path));
         Assert.True(File.Exists(Path.Combine(result.Folder, "model.onnx")));
+
+        // The model is a single pooling: nothing to draw a heat-map of, and the report says so rather than failing.
+        MLNetTransfer.Core.TorchRuntime.EnsureStarted();
+        var report = MLNetTransfer.Reports.ReportWriter.Write(TrainedRun.Open(result.Folder));
+        Assert.Contains("the network has no convolution whose output a heat-map could show", report.Unexplained);
+        Assert.True(File.Exists(Path.Combine(result.Folder, "report.html")));
     }
 
     [Fact]

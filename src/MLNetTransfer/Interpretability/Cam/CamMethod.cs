@@ -85,8 +85,10 @@ public abstract class CamMethod
     {
         var layers = backbone.Layers;
         var pool = layers.LastOrDefault(l => l.OpType is "GlobalAveragePool" or "AveragePool" or "GlobalMaxPool");
-        if (pool is not null) return pool.Inputs[0];
-        var conv = layers.Last(l => l.OpType == "Conv").Outputs[0];
+        // A pool reading the graph's input directly has no layer before it to show.
+        if (pool is not null && pool.Inputs[0] != backbone.InputName) return pool.Inputs[0];
+        var conv = layers.LastOrDefault(l => l.OpType == "Conv")?.Outputs[0]
+                   ?? throw new Core.DataException("the network has no convolution whose output a heat-map could show; name a layer with --layer");
         return layers.FirstOrDefault(l => l.OpType is "Relu" or "LeakyRelu" or "Elu" or "Sigmoid" or "Tanh" && l.Inputs[0] == conv)?.Outputs[0] ?? conv;
     }
 }
