@@ -32,12 +32,11 @@ public sealed class Explainer(ExplainableRun run, CamMethod method, string? laye
             var batch = images.Skip(start).Take(BatchSize).ToList();
             var (inputs, rgb) = run.Prepare(batch);
             var (maps, classes) = run.Explain(method, inputs, Layer, targetClass);
-            var probabilities = run.Probabilities(inputs);
             var drops = DeletionTest.Run(run.Probabilities, inputs, maps, classes, seed: start);
             for (var i = 0; i < batch.Count; i++)
             {
                 var explanation = new Explanation(batch[i], rgb[i], maps[i].data<float>().ToArray(), run.Classes[(int)classes[i]],
-                    probabilities[i, classes[i]].item<float>(), drops[i].Salient, drops[i].Random);
+                    drops[i].Original, drops[i].Salient, drops[i].Random);
                 if (maskOf?.Invoke(batch[i]) is { } maskFile)
                 {
                     var mask = run.Mask(maskFile);

@@ -37,46 +37,36 @@ public static class ReportWriter
             ? RocCurve.Points(predictions.Select(p => (p.Scores[1], p.Label == classes[1]))).Select(p => new RocPoint(p.FalsePositiveRate, p.TruePositiveRate)).ToList()
             : [];
 
-        double Confidence(Prediction p) => p.Scores[classes.ToList().IndexOf(p.PredictedLabel)];
+        var classIndex = classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        double Confidence(Prediction p) => p.Scores[classIndex[p.PredictedLabel]];
         var mistakes = predictions.Where(p => p.Label != p.PredictedLabel).OrderByDescending(Confidence).Take(options.Examples).ToList();
         var unsure = predictions.Where(p => p.Label == p.PredictedLabel).OrderBy(Confidence).Take(options.Examples).ToList();
         var shown = mistakes.Concat(unsure).Select(p => p.ImagePath).ToHashSet();
+        var overlays = predictions.Select((p, i) => (p.ImagePath, Name: $"cam-{i:000}.png")).Where(x => shown.Contains(x.ImagePath))
+            .ToDictionary(x => x.ImagePath, x => x.Name);
 
-        // A run that cannot be explained (a LightGBM head, say) still gets its report, without the pictures, saying why.
-        ExplainableRun? opened = null;
+        var figures = new Dictionary<string, IReadOnlyList<Figure>>();
+        HeatmapQuality? quality = null;
         string? unexplained = null;
         try
         {
-            opened = ExplainableRun.Open(run);
+            using var explainable = ExplainableRun.Open(run);
+            step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
+            quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), overlays, figuresPath, cancellation);
+            step?.Invoke("Report: activations");
+            figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
+            step?.Invoke("Report: filter ascent");
+            figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
         }
         catch (Core.DataException e)
         {
+            // A run that cannot be explained (a LightGBM head, a network without a convolution) still gets its report,
+            // without those pictures, saying why.
             unexplained = e.Message;
-        }
-        using var explainable = opened;
-        var figures = new Dictionary<string, IReadOnlyList<Figure>>();
-        string Name(string image) => explainable is null ? "" : $"cam-{Array.IndexOf(predictions.Select(p => p.ImagePath).ToArray(), image):000}.png";
-        HeatmapQuality? quality = null;
-        if (explainable is not null)
-        {
-            try
-            {
-                step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-                quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), shown, Name, figuresPath, cancellation);
-                step?.Invoke("Report: activations");
-                figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
-                step?.Invoke("Report: filter ascent");
-                figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
-            }
-            catch (Core.DataException e)
-            {
-                // A network without a layer to show (no convolution, say): the report says so instead of failing the run.
-                unexplained = e.Message;
-            }
         }
         // Without its overlay where explaining stopped early.
         ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p),
-            Name(p.ImagePath) is { Length: > 0 } overlay && File.Exists(Path.Combine(figuresPath, overlay)) ? overlay : "");
+            File.Exists(Path.Combine(figuresPath, overlays[p.ImagePath])) ? overlays[p.ImagePath] : "");
 
         var augmentation = folder.File(RunFolder.AugmentationFile);
         if (File.Exists(augmentation))
@@ -96,8 +86,8 @@ public static class ReportWriter
 
     // Grad-CAM over the whole test set for the quality figures (with localisation where the object is known); overlays
     // written for the images the report shows.
-    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, IReadOnlyList<string> images, IReadOnlySet<string> shown,
-        Func<string, string> overlayName, string figuresPath, CancellationToken cancellation)
+    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, IReadOnlyList<string> images,
+        IReadOnlyDictionary<string, string> overlays, string figuresPath, CancellationToken cancellation)
     {
         var explainer = new Explainer(explainable, CamMethods.Create(method));
         var measured = new List<Explanation>();
@@ -109,8 +99,8 @@ public static class ReportWriter
             {
                 // Only the figures are kept: the pixels of a large test set would not fit in memory.
                 measured.Add(explanation with { Rgb = [], Heatmap = [] });
-                if (shown.Contains(explanation.Image))
-                    HeatmapOverlay.Write(Path.Combine(figuresPath, overlayName(explanation.Image)), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+                if (overlays.TryGetValue(explanation.Image, out var overlay))
+                    HeatmapOverlay.Write(Path.Combine(figuresPath, overlay), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
             }
         }
         finally

@@ -54,7 +54,7 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
         var peaks = 0;
         var heat = 0.0;
         var coverage = 0.0;
-        var deletions = new List<(double Salient, double Random)>();
+        var deletions = new List<(double Original, double Salient, double Random)>();
         for (var start = 0; start < photos.Count; start += 16)
         {
             using var scope = NewDisposeScope();

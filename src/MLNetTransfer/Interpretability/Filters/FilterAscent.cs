@@ -29,20 +29,26 @@ public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inp
     /// <summary>Searches an image for each of <paramref name="filters"/> (channel indices) of <paramref name="layer"/>.</summary>
     public FilterAscentResult Run(string layer, IReadOnlyList<int> filters, FilterAscentOptions options)
     {
-        var channels = Channels(layer);
-        var bad = filters.Where(f => f < 0 || f >= channels).ToList();
-        if (bad.Count > 0) throw new Core.DataException($"layer {layer} has {channels} filters; there is no filter {string.Join(", ", bad)}");
         var n = filters.Count;
         var generator = new Generator((ulong)options.Seed);
         var random = new Random(options.Seed);
         var image = rand([n, 3, height, width], generator: generator) * 20 + 128;
         var history = Enumerable.Range(0, n).Select(_ => new float[options.Steps]).ToArray();
-        var start = MeanActivation(layer, filters, image);
+        float[] start;
+        using (no_grad())
+        using (NewDisposeScope())
+        {
+            // The first forward pass both checks the filters against the layer's channels and measures the start.
+            var output = Output(layer, inputs(image));
+            var bad = filters.Where(f => f < 0 || f >= output.shape[1]).ToList();
+            if (bad.Count > 0) throw new Core.DataException($"layer {layer} has {output.shape[1]} filters; there is no filter {string.Join(", ", bad)}");
+            start = OwnFilters(output, filters).data<float>().ToArray();
+        }
         for (var step = 0; step < options.Steps; step++)
         {
             using var scope = NewDisposeScope();
             var x = image.detach().requires_grad_(true);
-            var activation = Activation(layer, filters, RandomChange(x, options, random));
+            var activation = OwnFilters(Output(layer, inputs(RandomChange(x, options, random))), filters);
             activation.sum().backward();
             var gradient = x.grad!;
             gradient = gradient / (gradient.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-5);
@@ -54,7 +60,10 @@ public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inp
             var values = activation.detach().data<float>().ToArray();
             for (var i = 0; i < n; i++) history[i][step] = values[i];
         }
-        var end = MeanActivation(layer, filters, image);
+        float[] end;
+        using (no_grad())
+        using (NewDisposeScope())
+            end = OwnFilters(Output(layer, inputs(image)), filters).data<float>().ToArray();
         return new FilterAscentResult(image, start, end, history);
     }
 
@@ -79,17 +88,9 @@ public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inp
         return Enumerable.Range(0, (int)images.shape[0]).Select(i => viewable[i].flatten().data<float>().ToArray()).ToArray();
     }
 
-    float[] MeanActivation(string layer, IReadOnlyList<int> filters, Tensor image)
-    {
-        using var _ = no_grad();
-        using var scope = NewDisposeScope();
-        return Activation(layer, filters, image).data<float>().ToArray();
-    }
-
     // Each image's mean activation of its own filter: [N].
-    Tensor Activation(string layer, IReadOnlyList<int> filters, Tensor image)
+    static Tensor OwnFilters(Tensor output, IReadOnlyList<int> filters)
     {
-        var output = Output(layer, inputs(image));
         var index = tensor(filters.Select(f => (long)f).ToArray()).reshape(-1, 1, 1, 1).expand(-1, 1, output.shape[2], output.shape[3]);
         return output.gather(1, index).mean([1, 2, 3]);
     }

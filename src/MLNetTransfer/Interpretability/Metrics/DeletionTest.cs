@@ -8,14 +8,17 @@ namespace MLNetTransfer.Interpretability.Metrics;
 /// </summary>
 public static class DeletionTest
 {
-    /// <summary>Per image: (drop when the top <paramref name="share"/> of the map is blurred, drop when random pixels are).</summary>
+    /// <summary>
+    /// Per image: the class probability on the image as it is, its drop when the top <paramref name="share"/> of the map is
+    /// blurred, and its drop when as many random pixels are.
+    /// </summary>
     /// <param name="probabilities">The explained model: inputs [N, C, H, W] to class probabilities [N, classes], in inference mode.</param>
     /// <param name="images">Network inputs [N, C, H, W].</param>
     /// <param name="heatmaps">Maps [N, H, W] at the input size.</param>
     /// <param name="classes">The explained class of each image.</param>
     /// <param name="share">Share of pixels blurred. Default: 0.2.</param>
     /// <param name="seed">Seeds the random pixels.</param>
-    public static (double Salient, double Random)[] Run(Func<Tensor, Tensor> probabilities, Tensor images, Tensor heatmaps, long[] classes, double share = 0.2, int seed = 1)
+    public static (double Original, double Salient, double Random)[] Run(Func<Tensor, Tensor> probabilities, Tensor images, Tensor heatmaps, long[] classes, double share = 0.2, int seed = 1)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -35,8 +38,9 @@ public static class DeletionTest
         var original = Probability(images);
         var salientDrop = original - Probability(images * (1 - salient) + blurred * salient);
         var randomDrop = original - Probability(images * (1 - random) + blurred * random);
+        var o = original.data<float>().ToArray();
         var a = salientDrop.data<float>().ToArray();
         var b = randomDrop.data<float>().ToArray();
-        return a.Select((v, i) => ((double)v, (double)b[i])).ToArray();
+        return a.Select((v, i) => ((double)o[i], (double)v, (double)b[i])).ToArray();
     }
 }
