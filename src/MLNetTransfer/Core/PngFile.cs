@@ -9,8 +9,10 @@ public static class PngFile
     {
         using var image = SKImage.FromBitmap(bitmap);
         using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        var temporary = path + ".partial";
-        using (var file = File.Create(temporary)) png.SaveTo(file);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.Write(path, temporary =>
+        {
+            using var file = File.Create(temporary);
+            png.SaveTo(file);
+        });
     }
 }

@@ -61,11 +61,5 @@ public sealed class RunFolder
     }
 
     /// <summary>Lets <paramref name="write"/> fill a temporary path, then renames it to <paramref name="name"/>.</summary>
-    public void Write(string name, Action<string> write)
-    {
-        var target = File(name);
-        var temporary = target + ".partial";
-        write(temporary);
-        System.IO.File.Move(temporary, target, overwrite: true);
-    }
+    public void Write(string name, Action<string> write) => Core.AtomicFile.Write(File(name), write);
 }

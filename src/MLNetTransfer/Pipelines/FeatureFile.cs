@@ -7,15 +7,14 @@ public static class FeatureFile
     public static void Write(string path, IReadOnlyList<float[]> rows)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + ".partial";
-        using (var writer = new BinaryWriter(File.Create(temporary)))
+        Core.AtomicFile.Write(path, temporary =>
         {
+            using var writer = new BinaryWriter(File.Create(temporary));
             writer.Write(rows.Count);
             writer.Write(rows.Count == 0 ? 0 : rows[0].Length);
             foreach (var row in rows)
                 foreach (var value in row) writer.Write(value);
-        }
-        File.Move(temporary, path, overwrite: true);
+        });
     }
 
     /// <summary>The rows in <paramref name="path"/>; null where it is missing or does not hold <paramref name="rows"/> x <paramref name="length"/> values.</summary>

@@ -50,19 +50,9 @@ public static class HtmlReport
         }
         html.Append("</table>");
         html.Append($"<p>Fingerprint <code>{E(run.Dataset.Fingerprint[..16])}</code>. ");
-        if (run.Dataset.Skipped.Count == 0) html.Append("No file was skipped.</p>");
-        else
-        {
-            html.Append($"{run.Dataset.Skipped.Count} file(s) skipped:</p><table><tr><th>file</th><th>reason</th></tr>");
-            foreach (var skipped in run.Dataset.Skipped) html.Append($"<tr><td>{E(skipped.Path)}</td><td>{E(skipped.Reason)}</td></tr>");
-            html.Append("</table>");
-        }
-        if (run.Dataset.Warnings is { Count: > 0 } warnings)
-        {
-            html.Append($"<p>{warnings.Count} file(s) used with a warning:</p><table><tr><th>file</th><th>warning</th></tr>");
-            foreach (var warned in warnings) html.Append($"<tr><td>{E(warned.Path)}</td><td>{E(warned.Warning)}</td></tr>");
-            html.Append("</table>");
-        }
+        html.Append(run.Dataset.Skipped.Count == 0 ? "No file was skipped.</p>" : "</p>");
+        Files(html, "skipped", "reason", run.Dataset.Skipped.Select(f => (f.Path, f.Reason)).ToList());
+        Files(html, "used with a warning", "warning", run.Dataset.Warnings?.Select(f => (f.Path, f.Warning)).ToList() ?? []);
         html.Append("</section>");
 
         if (report.History.Count > 0)
@@ -110,6 +100,14 @@ public static class HtmlReport
             </body></html>
             """);
         return html.ToString();
+    }
+
+    static void Files(StringBuilder html, string what, string column, IReadOnlyList<(string Path, string Text)> files)
+    {
+        if (files.Count == 0) return;
+        html.Append($"<p>{files.Count} file(s) {what}:</p><table><tr><th>file</th><th>{column}</th></tr>");
+        foreach (var (path, text) in files) html.Append($"<tr><td>{E(path)}</td><td>{E(text)}</td></tr>");
+        html.Append("</table>");
     }
 
     static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m, string chart)

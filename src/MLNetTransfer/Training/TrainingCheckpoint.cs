@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MLNetTransfer.Core;
 
 namespace MLNetTransfer.Training;
 
@@ -34,15 +35,10 @@ public sealed record TrainingCheckpoint(int Phase, int EpochsDoneInPhase, int Ep
     public void Write(string folder, Action<string> saveNetwork, Action<string> saveOptimizer, Action<string>? saveBest)
     {
         Directory.CreateDirectory(folder);
-        static void Replace(string target, Action<string> save)
-        {
-            save(target + ".partial");
-            File.Move(target + ".partial", target, overwrite: true);
-        }
-        Replace(NetworkFile(folder), saveNetwork);
-        Replace(OptimizerFile(folder), saveOptimizer);
-        if (saveBest is not null) Replace(BestFile(folder), saveBest);
-        Replace(Path.Combine(folder, StateFile), path => File.WriteAllText(path, JsonSerializer.Serialize(this, Json)));
+        AtomicFile.Write(NetworkFile(folder), saveNetwork);
+        AtomicFile.Write(OptimizerFile(folder), saveOptimizer);
+        if (saveBest is not null) AtomicFile.Write(BestFile(folder), saveBest);
+        AtomicFile.WriteText(Path.Combine(folder, StateFile), JsonSerializer.Serialize(this, Json));
         var current = new[] { NetworkFile(folder), OptimizerFile(folder), BestFile(folder) }.Select(Path.GetFileName).ToHashSet();
         foreach (var file in Directory.EnumerateFiles(folder, "*.bin*"))
             if (!current.Contains(Path.GetFileName(file))) File.Delete(file);

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using MLNetTransfer.Cli.Rendering;
+using MLNetTransfer.Core;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Reports;
 using Spectre.Console;
@@ -40,8 +41,7 @@ public sealed class CompareCommand(IAnsiConsole console) : GuardedCommand<Compar
         Console.Write(table);
         if (settings.Out is { } path)
         {
-            File.WriteAllText(path + ".partial", ComparisonReport.Render(runs));
-            File.Move(path + ".partial", path, overwrite: true);
+            AtomicFile.WriteText(path, ComparisonReport.Render(runs));
             Console.MarkupLineInterpolated($"wrote {Path.GetFullPath(path)}");
         }
         return ExitCodes.Success;

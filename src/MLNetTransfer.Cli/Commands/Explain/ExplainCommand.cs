@@ -74,8 +74,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
             explanations.Add(explanation);
         }
         var quality = Path.Combine(output, "quality.csv");
-        File.WriteAllText(quality + ".partial", QualityCsv.Format(explanations));
-        File.Move(quality + ".partial", quality, overwrite: true);
+        AtomicFile.WriteText(quality, QualityCsv.Format(explanations));
 
         Console.Write(table);
         Console.WriteLine($"{settings.Method} at {explainer.Layer}: blurring the top 20% of each map lowers the class probability by " +

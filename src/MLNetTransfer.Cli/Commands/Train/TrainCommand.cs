@@ -63,24 +63,22 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         summary.AddRow("time", Seconds(record));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
         Console.Write(summary);
-        if (record.Dataset.Skipped.Count > 0)
-        {
-            const int shown = 20;
-            var skipped = new Table().Border(TableBorder.Rounded).Title("files skipped").AddColumns("file", "reason");
-            foreach (var file in record.Dataset.Skipped.Take(shown)) skipped.AddRow(Markup.Escape(file.Path), Markup.Escape(file.Reason));
-            if (record.Dataset.Skipped.Count > shown) skipped.AddRow($"... and {record.Dataset.Skipped.Count - shown} more (run.json lists them all)", "");
-            Console.Write(skipped);
-        }
-        if (record.Dataset.Warnings is { Count: > 0 } warnings)
-        {
-            var warned = new Table().Border(TableBorder.Rounded).Title("[yellow]files used with a warning[/]").AddColumns("file", "warning");
-            foreach (var file in warnings.Take(20)) warned.AddRow(Markup.Escape(file.Path), Markup.Escape(file.Warning));
-            if (warnings.Count > 20) warned.AddRow($"... and {warnings.Count - 20} more (run.json lists them all)", "");
-            Console.Write(warned);
-        }
+        Files("files skipped", "reason", record.Dataset.Skipped.Select(f => (f.Path, f.Reason)).ToList());
+        Files("[yellow]files used with a warning[/]", "warning", record.Dataset.Warnings?.Select(f => (f.Path, f.Warning)).ToList() ?? []);
         Console.Write(MetricsTables.PerClass(test));
         // One plain line that scripts can grep.
         Console.WriteLine($"test accuracy: {test.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}  run folder: {result.Folder}");
+    }
+
+    // The first 20 files with what is said of each; run.json lists them all.
+    void Files(string title, string column, IReadOnlyList<(string Path, string Text)> files)
+    {
+        const int shown = 20;
+        if (files.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded).Title(title).AddColumns("file", column);
+        foreach (var (path, text) in files.Take(shown)) table.AddRow(Markup.Escape(path), Markup.Escape(text));
+        if (files.Count > shown) table.AddRow($"... and {files.Count - shown} more (run.json lists them all)", "");
+        Console.Write(table);
     }
 
     static Table Comparison(IReadOnlyList<(ExperimentDefinition Definition, RunResult Result)> results)
