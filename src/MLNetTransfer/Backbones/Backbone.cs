@@ -21,6 +21,12 @@ public sealed record Backbone(
     float Scale,
     OnnxStage? Preprocessor = null)
 {
+    /// <summary>
+    /// Whether images are turned upright by their EXIF orientation before resizing (a custom mapping saved in model.zip,
+    /// see <see cref="Pipelines.Orientation.OrientationCatalog"/>). Default: false, ML.NET's loader as it is.
+    /// </summary>
+    public bool ApplyExifOrientation { get; init; }
+
     /// <summary>The ONNX files this backbone runs, preprocessing first.</summary>
     public IEnumerable<OnnxStage> Stages => Preprocessor is null ? [Model] : [Preprocessor, Model];
 

@@ -22,8 +22,10 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         : throw new Core.DataException($"not found: {path}"));
 
     /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
+    /// <param name="root">The folder with one sub-folder per class.</param>
+    /// <param name="exifOrientationApplied">Whether images will be turned upright by their EXIF orientation; when not, each photo that has one gets a warning.</param>
     /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
-    public static ImageFolder Scan(string root)
+    public static ImageFolder Scan(string root, bool exifOrientationApplied = false)
     {
         if (!Directory.Exists(root)) throw new Core.DataException($"folder not found: {root}");
         var classFolders = Directory.GetDirectories(root)
@@ -45,7 +47,7 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
             {
                 if (!IsImageFile(file)) return (file, 0L, (Reason: (string?)$"not an image extension ({string.Join(", ", Extensions)})", Warning: (string?)null));
                 var length = new FileInfo(file).Length;
-                return (file, length, Check(file, length));
+                return (file, length, Check(file, length, exifOrientationApplied));
             }).ToList();
             foreach (var (file, length, (reason, warning)) in checkedFiles)
             {
@@ -67,7 +69,7 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     // Why a file cannot be used (or null), and what to know about one that is used. The header is read first (empty
     // files, non-images, bombs); then the pixels are decoded at the smallest scale the codec offers (a JPEG at 1/8 is
     // cheap), so truncated or damaged data is found now rather than in the middle of training.
-    static (string? Reason, string? Warning) Check(string file, long length)
+    static (string? Reason, string? Warning) Check(string file, long length, bool exifOrientationApplied)
     {
         if (length == 0) return ("empty file", null);
         using var codec = SKCodec.Create(file, out var result);
@@ -81,7 +83,7 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         var decoded = codec.GetPixels(info, bitmap.GetPixels());
         if (decoded != SKCodecResult.Success) return ($"damaged image data ({decoded})", null);
         // ML.NET's image loader, which the saved model uses too, ignores EXIF orientation: say so rather than let it pass.
-        return (null, codec.EncodedOrigin == SKEncodedOrigin.TopLeft ? null
-            : $"EXIF orientation {codec.EncodedOrigin} is not applied (ML.NET's image loader reads the stored pixels): the model sees this photo as stored; save it upright to change that");
+        return (null, codec.EncodedOrigin == SKEncodedOrigin.TopLeft || exifOrientationApplied ? null
+            : $"EXIF orientation {codec.EncodedOrigin} is not applied (ML.NET's image loader reads the stored pixels): the model sees this photo as stored; set dataset.exifOrientation to \"apply\" or save it upright to change that");
     }
 }

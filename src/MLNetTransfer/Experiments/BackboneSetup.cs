@@ -38,7 +38,12 @@ public static class BackboneSetup
                 ? NormalizationModel.Write(Path.Combine(folder, "normalize.onnx"), source.Width, source.Height,
                     preprocessing!.Mean ?? [0f, 0f, 0f], preprocessing.Std ?? [1f, 1f, 1f])
                 : null;
-        return source with { Model = Copy(source.Model), Preprocessor = preprocessor };
+        return source with
+        {
+            Model = Copy(source.Model),
+            Preprocessor = preprocessor,
+            ApplyExifOrientation = config.Dataset.ExifOrientation == ExifOrientationMode.Apply,
+        };
     }
 
     static bool SameContent(string a, string b) =>

@@ -21,6 +21,19 @@ public sealed record DatasetConfig
     [Description("Test folder, with train and validation.")]
     public string? Test { get; init; }
 
+    [Description("ignore: photos are read as stored, as ML.NET's loader does, and each one with an EXIF orientation is listed as a warning. apply: they are turned upright, in training and in model.zip (which then needs this assembly registered to load). Default: ignore.")]
+    public ExifOrientationMode ExifOrientation { get; init; } = ExifOrientationMode.Ignore;
+
     [Description("Marks root as the generated synthetic dataset, created there when it is missing.")]
     public SyntheticDatasetConfig? Synthetic { get; init; }
+}
+
+/// <summary>What to do with the EXIF orientation phones store beside a photo's pixels.</summary>
+public enum ExifOrientationMode
+{
+    /// <summary>Read the stored pixels (ML.NET's loader as it is; model.zip stays plain ML.NET) and warn about each such photo.</summary>
+    Ignore,
+
+    /// <summary>Turn photos upright, in training and in the saved model.</summary>
+    Apply,
 }

@@ -108,7 +108,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
         var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}"))
-                          + $"\n{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}";
+                          + $"\n{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}"
+                          + (backbone.ApplyExifOrientation ? "\nEXIF orientation applied" : "");
         List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
@@ -220,7 +221,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             try
             {
-                return ImageFolder.Scan(definition.Resolve(folder));
+                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply);
             }
             catch (DataException e)
             {

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
+using MLNetTransfer.Pipelines.Orientation;
 
 namespace MLNetTransfer.Experiments;
 
@@ -36,6 +37,8 @@ public sealed class TrainedRun
         if (record.Status != RunRecord.Completed)
             throw new DataException($"{folder.Path} is a run whose status is '{record.Status}', not '{RunRecord.Completed}'; it has no finished model");
         var ml = new MLContext(record.Seed);
+        // A run that applies EXIF orientation saved it as a custom mapping, found through this assembly.
+        ml.ComponentCatalog.RegisterAssembly(typeof(UprightImageFactory).Assembly);
         var model = ml.Model.Load(folder.File(RunFolder.ModelFile), out _);
         return new TrainedRun(folder, record, ml, model);
     }

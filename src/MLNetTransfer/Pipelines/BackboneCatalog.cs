@@ -3,6 +3,7 @@ using Microsoft.ML.Transforms.Onnx;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
 using MLNetTransfer.Backbones;
+using MLNetTransfer.Pipelines.Orientation;
 
 namespace MLNetTransfer.Pipelines;
 
@@ -77,7 +78,7 @@ public static class BackboneCatalog
     public static int OnnxThreads(OnnxStage stage, Backbone backbone) => stage == backbone.Model ? Environment.ProcessorCount : 1;
 
     /// <summary>
-    /// LoadImages -> ResizeImages -> ExtractPixels with the backbone's size, channel order and scale: the image as a
+    /// LoadImages -> (ApplyExifOrientation) -> ResizeImages -> ExtractPixels with the backbone's size, channel order and scale: the image as a
     /// planar float vector [3 * height * width], before any preprocessing graph. Augmentation works on this.
     /// </summary>
     /// <param name="catalog">The transforms catalog.</param>
@@ -88,8 +89,17 @@ public static class BackboneCatalog
         string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
         const string image = "Image";
-        return catalog.LoadImages(image, imageFolder: null!, imagePathColumnName)
-            .Append(catalog.ResizeImages(image, backbone.Width, backbone.Height, image,
+        IEstimator<ITransformer> load = catalog.LoadImages(image, imageFolder: null!, imagePathColumnName);
+        var loaded = image;
+        if (backbone.ApplyExifOrientation)
+        {
+            if (imagePathColumnName != "ImagePath")
+                throw new ArgumentException("EXIF orientation reads the file named in the ImagePath column", nameof(imagePathColumnName));
+            load = load.Append(catalog.ApplyExifOrientation());
+            loaded = OrientationCatalog.UprightImageColumn;
+        }
+        return load
+            .Append(catalog.ResizeImages(image, backbone.Width, backbone.Height, loaded,
                 // Crop the centre at the image's own aspect ratio, as torchvision's Resize+CenterCrop does.
                 resizing: ImageResizingEstimator.ResizingKind.IsoCrop))
             .Append(catalog.ExtractPixels(outputColumnName, image,

@@ -1,5 +1,10 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Pipelines;
 using MLNetTransfer.Tests.Support;
 using SkiaSharp;
 
@@ -63,27 +68,46 @@ public sealed class DirtyDatasetTests : IDisposable
         using (var grey = Picture(120, 90, SKColorType.Gray8)) Odd("grey.jpg", Jpeg(grey));
         Odd("palette.png", PngWriter.Write(40, 30, 3, 8, PngWriter.Scanlines(40, 30, 1, (x, y, _) => (byte)((x + y) % 2)), [255, 0, 0, 0, 0, 255]));
         Odd("sixteen-bit.png", PngWriter.Write(40, 30, 2, 16, PngWriter.Scanlines(40, 30, 6, (x, _, c) => (byte)(c % 2 == 0 ? x * 6 : 0))));
+        Odd("cmyk.jpg", File.ReadAllBytes(CmykJpeg));
         using (var tiny = Picture(1, 1)) Odd("tiny.png", Png(tiny));
         using (var large = Picture(4000, 3000)) Odd("large.jpg", Jpeg(large, 70));
         // A phone photo stored sideways with EXIF orientation 6 (rotate 90 degrees clockwise to view).
-        byte[] exif = [0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
-            (byte)'M', (byte)'M', 0, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0];
-        var rotated = Odd("rotated.jpg", [0xFF, 0xD8, .. exif, .. jpeg[2..]]);
+        var rotated = Odd("rotated.jpg", ExifJpeg.Encode(photo, 6));
 
         var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, imagesPerClass: 10)));
 
         var skipped = result.Record.Dataset.Skipped.ToDictionary(s => s.Path, s => s.Reason);
         Assert.Equal(expected.Keys.Order(), skipped.Keys.Order());
         foreach (var (path, reason) in expected) Assert.Contains(reason, skipped[path]);
-        // Counts add up: 10 generated per class, plus the six odd but readable dog images.
+        // Counts add up: 10 generated per class, plus the seven odd but readable dog images.
         var counts = result.Record.Dataset.Counts;
         Assert.Equal(10, counts.Values.Sum(set => set["cat"]));
-        Assert.Equal(16, counts.Values.Sum(set => set["dog"]));
+        Assert.Equal(17, counts.Values.Sum(set => set["dog"]));
         // The rotated photo is used, and the run says that its orientation is not applied.
         var warning = Assert.Single(result.Record.Dataset.Warnings!);
         Assert.Equal(rotated, warning.Path);
         Assert.StartsWith("EXIF orientation RightTop is not applied", warning.Warning);
         Assert.Equal(counts["test"].Values.Sum(), result.Metrics.Test.Count);
         Assert.Equal("completed", result.Record.Status);
+    }
+
+    /// <summary>Written by ImageMagick (Adobe marker, YCCK as Photoshop saves CMYK): 48 x 64, red above blue.</summary>
+    static readonly string CmykJpeg = Path.Combine(AppContext.BaseDirectory, "Data", "Fixtures", "cmyk-red-over-blue.jpg");
+
+    [Fact]
+    public void A_cmyk_jpeg_reaches_the_network_as_rgb_with_its_colours()
+    {
+        var ml = new MLContext(seed: 1);
+        var backbone = BundledBackbones.ResNet18();
+        var data = ml.Data.LoadFromEnumerable([new ImageInput { ImagePath = CmykJpeg }]);
+        var pixels = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").Single();
+
+        // Planar in the backbone's channel order; the centre 48 x 48 crop keeps 24 rows of each colour.
+        var plane = backbone.Width * backbone.Height;
+        var (red, blue) = backbone.ChannelOrder == ChannelOrder.Rgb ? (0, 2) : (2, 0);
+        float At(int channel, int row) => pixels[channel * plane + row * backbone.Width + backbone.Width / 2];
+        var (top, bottom) = (backbone.Height / 4, backbone.Height * 3 / 4);
+        Assert.True(At(red, top) > 200 && At(1, top) < 60 && At(blue, top) < 60, $"top should be red, got {At(red, top)}, {At(1, top)}, {At(blue, top)}");
+        Assert.True(At(blue, bottom) > 200 && At(1, bottom) < 60 && At(red, bottom) < 60, $"bottom should be blue, got {At(red, bottom)}, {At(1, bottom)}, {At(blue, bottom)}");
     }
 }
