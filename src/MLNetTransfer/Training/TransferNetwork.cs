@@ -17,9 +17,9 @@ public sealed class TransferNetwork : nn.Module<Tensor, Tensor>
     public OnnxGraphModule Backbone { get; }
     public ClassifierHead Head { get; }
 
-    public override Tensor forward(Tensor images) => Head.forward(Backbone.forward(images));
+    public override Tensor forward(Tensor images) => Head.forward(Backbone.forward(ChannelsLast.Of(images)));
 
     /// <summary>Logits from an intermediate backbone tensor (a cut such as a stage's input), running only what follows it.</summary>
     public Tensor ForwardFrom(string tensorName, Tensor value) =>
-        Head.forward(Backbone.Run(new Dictionary<string, Tensor> { [tensorName] = value }, [Backbone.OutputName])[Backbone.OutputName]);
+        Head.forward(Backbone.Run(new Dictionary<string, Tensor> { [tensorName] = ChannelsLast.Of(value) }, [Backbone.OutputName])[Backbone.OutputName]);
 }

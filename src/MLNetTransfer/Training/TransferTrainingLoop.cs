@@ -155,7 +155,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             using var scope = NewDisposeScope();
             var batch = inputs.narrow(0, start, Math.Min(settings.BatchSize, inputs.shape[0] - start));
             if (preprocessor is not null) batch = preprocessor.forward(batch);
-            var output = cut == backbone.InputName ? batch : backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = batch }, [cut])[cut];
+            var output = cut == backbone.InputName ? batch : backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = ChannelsLast.Of(batch) }, [cut])[cut];
             parts.Add(output.MoveToOuterDisposeScope());
         }
         backbone.train(training);

@@ -13,6 +13,8 @@ public sealed class UprightImageFactory : CustomMappingFactory<UprightImageFacto
     /// <summary>The name model.zip stores; never change it, or saved models stop loading.</summary>
     public const string ContractName = "MLNetTransfer.ExifOrientation";
 
+    // A new image is left to the garbage collector: ML.NET never disposes a custom mapping's outputs, and the managed
+    // pixel array made for it (as large as the image) keeps collections, and so its finalizer, coming.
     public override Action<Row, Upright> GetMapping() => (row, upright) =>
         upright.UprightImage = ExifOrientation.Upright(row.Image, ExifOrientation.Read(row.ImagePath));
 
