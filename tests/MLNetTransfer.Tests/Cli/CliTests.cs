@@ -1,4 +1,5 @@
 using MLNetTransfer.Cli;
+using MLNetTransfer.Experiments;
 using MLNetTransfer.Tests.Support;
 using Spectre.Console.Cli.Testing;
 
@@ -38,10 +39,12 @@ public sealed class CliTests : IDisposable
     [Fact]
     public void Train_prints_the_test_accuracy_then_predict_and_evaluate_use_the_run()
     {
-        var train = Run("train", Configs.Synthetic(folder), "--no-report");
+        var train = Run("train", Configs.Synthetic(folder), "--no-report", "--seed", "11");
         Assert.Equal(0, train.ExitCode);
         var line = train.Output.Split('\n').Single(l => l.StartsWith("test accuracy: ", StringComparison.Ordinal));
         var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+        // --seed replaced the config's 7.
+        Assert.Equal(11, TrainedRun.Open(runFolder).Record.Seed);
 
         var predict = Run("predict", runFolder, folder["data/synthetic/cat"], "--csv", folder["predicted.csv"]);
         Assert.Equal(0, predict.ExitCode);

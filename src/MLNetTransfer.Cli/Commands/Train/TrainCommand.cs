@@ -25,14 +25,21 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         [Description("Skip report.html (Grad-CAM over the test set, activations, filter ascent) at the end of each run.")]
         public bool NoReport { get; init; }
 
+        [CommandOption("--seed <N>")]
+        [Description("Use this seed instead of the configs' own (the split, initial weights and augmentation draws follow it), e.g. to repeat experiments over several seeds.")]
+        public int? Seed { get; init; }
+
         public override ValidationResult Validate() =>
-            Resume is not null && Configs.Length != 1 ? ValidationResult.Error("--resume takes exactly one config") : ValidationResult.Success();
+            Resume is not null && Configs.Length != 1 ? ValidationResult.Error("--resume takes exactly one config")
+            : Resume is not null && Seed is not null ? ValidationResult.Error("--resume continues a run with its own seed; leave --seed out")
+            : ValidationResult.Success();
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         // Read every config first, so a typo in the last one is found before hours of training.
-        var definitions = settings.Configs.Select(ExperimentConfigReader.Read).ToList();
+        var definitions = settings.Configs.Select(ExperimentConfigReader.Read)
+            .Select(d => settings.Seed is { } seed ? d with { Config = d.Config with { Seed = seed } } : d).ToList();
         var results = new List<(ExperimentDefinition Definition, RunResult Result)>();
         foreach (var definition in definitions)
         {
