@@ -11,27 +11,41 @@ public static class Timing
     /// </summary>
     public static (double Seconds, double PeakMegabytes) Median(Action work, double seconds)
     {
-        var (times, memory) = Runs(work, seconds);
-        return (times[times.Count / 2], memory);
+        var (times, memory) = Rounds([work], seconds);
+        return (times[0][times[0].Count / 2], memory);
     }
 
     /// <summary>As <see cref="Median"/>, but the fastest run: for a peak rate rather than a typical one.</summary>
-    public static double Fastest(Action work, double seconds) => Runs(work, seconds).Times[0];
+    public static double Fastest(Action work, double seconds) => Rounds([work], seconds).Times[0][0];
 
-    // The sorted run times and the peak working set.
-    static (List<double> Times, double PeakMegabytes) Runs(Action work, double seconds)
+    /// <summary>
+    /// Several pieces of work to compare, run in turn, round after round (<paramref name="seconds"/> each in all), so
+    /// that a machine slowing down or speeding up during the measurement affects all of them alike. Returns the median
+    /// seconds per run of each, and the peak working set over all of them.
+    /// </summary>
+    public static (double[] Seconds, double PeakMegabytes) Interleaved(IReadOnlyList<Action> works, double seconds)
+    {
+        var (times, memory) = Rounds(works, seconds);
+        return (times.Select(t => t[t.Count / 2]).ToArray(), memory);
+    }
+
+    // Each work once to warm up, then rounds until the budget has passed (at least three): sorted run times of each.
+    static (List<double>[] Times, double PeakMegabytes) Rounds(IReadOnlyList<Action> works, double seconds)
     {
         using var memory = new MemorySampler();
-        work();
-        var times = new List<double>();
+        foreach (var work in works) work();
+        var times = works.Select(_ => new List<double>()).ToArray();
         var budget = Stopwatch.StartNew();
-        while (times.Count < 3 || budget.Elapsed.TotalSeconds < seconds)
+        while (times[0].Count < 3 || budget.Elapsed.TotalSeconds < seconds * works.Count)
         {
-            var clock = Stopwatch.StartNew();
-            work();
-            times.Add(clock.Elapsed.TotalSeconds);
+            for (var i = 0; i < works.Count; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                works[i]();
+                times[i].Add(clock.Elapsed.TotalSeconds);
+            }
         }
-        times.Sort();
+        foreach (var list in times) list.Sort();
         return (times, memory.PeakMegabytes);
     }
 

@@ -34,21 +34,18 @@ public static class TrainingBench
             BatchSize = batchSize,
             Phases = [new TrainingPhase { Name = "fine-tune", Epochs = 1, Unfreeze = FreezingPlan.Everything }],
         };
-        var (_, frameworkMemory) = Timing.Median(() =>
-        {
-            var history = new TransferTrainingLoop(network, settings).Run(new LabeledTensors(inputs, labels), null);
-            epochs.Add(history[^1].Seconds);
-        }, seconds);
-        epochs.Sort();
-        var framework = count / epochs[epochs.Count / 2];
-
-        var (sameTime, sameMemory) = BareLoop(network, inputs, targets, batchSize, seconds);
-        using var reference = torchvision.models.resnet18(num_classes: 2);
-        var (referenceTime, referenceMemory) = BareLoop(reference, inputs, targets, batchSize, seconds);
+        void Framework() => epochs.Add(new TransferTrainingLoop(network, settings).Run(new LabeledTensors(inputs, labels), null)[^1].Seconds);
+        using var sameNetwork = new BareLoop(network, inputs, targets, batchSize);
+        using var resnet18 = torchvision.models.resnet18(num_classes: 2);
+        using var torchVision = new BareLoop(resnet18, inputs, targets, batchSize);
         // The framework feeds its network channels-last batches; the same trick in the bare TorchVision loop, for a fair reading.
-        using var referenceChannelsLast = torchvision.models.resnet18(num_classes: 2);
-        var (channelsLastTime, channelsLastMemory) = BareLoop(referenceChannelsLast, inputs, targets, batchSize, seconds, ChannelsLast.Of);
-        var (same, torchVision, torchVisionChannelsLast) = (count / sameTime, count / referenceTime, count / channelsLastTime);
+        using var otherResnet18 = torchvision.models.resnet18(num_classes: 2);
+        using var torchVisionChannelsLast = new BareLoop(otherResnet18, inputs, targets, batchSize, ChannelsLast.Of);
+        // In turn, epoch by epoch: the ratios then hold even while this shared machine's speed drifts.
+        var (times, trainingMemory) = Timing.Interleaved([Framework, sameNetwork.Epoch, torchVision.Epoch, torchVisionChannelsLast.Epoch], seconds);
+        var frameworkEpochs = epochs.Skip(1).Order().ToList(); // the first was the warm-up
+        var framework = count / frameworkEpochs[frameworkEpochs.Count / 2];
+        var (same, reference, referenceChannelsLast) = (count / times[1], count / times[2], count / times[3]);
 
         // Augmenting one batch with every geometric and photometric change on, as the trainer does before each step.
         var augmenter = new ImageAugmenter(new AugmentationOptions
@@ -68,29 +65,40 @@ public static class TrainingBench
         [
             new("augmentation of a batch (every change on)", batch.shape[0] / augmentTime, "images/s", augmentMemory,
                 new Dictionary<string, double> { ["fine-tuning step, framework (target: 5x or more)"] = framework }),
-            new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18", torchVision, "images/s", referenceMemory),
-            new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18, channels-last batches", torchVisionChannelsLast, "images/s", channelsLastMemory),
-            new("fine-tuning step, bare TorchSharp loop, imported ResNet18", same, "images/s", sameMemory,
-                new Dictionary<string, double> { ["TorchVision resnet18"] = torchVision }),
-            new("fine-tuning step, framework trainer", framework, "images/s", frameworkMemory,
+            new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18", reference, "images/s", trainingMemory),
+            new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18, channels-last batches", referenceChannelsLast, "images/s", trainingMemory),
+            new("fine-tuning step, bare TorchSharp loop, imported ResNet18", same, "images/s", trainingMemory,
+                new Dictionary<string, double> { ["TorchVision resnet18"] = reference }),
+            new("fine-tuning step, framework trainer", framework, "images/s", trainingMemory,
                 new Dictionary<string, double>
                 {
-                    ["bare loop, same network"] = same, ["TorchVision resnet18"] = torchVision,
-                    ["TorchVision resnet18, channels-last batches"] = torchVisionChannelsLast, ["arithmetic limit"] = limit,
+                    ["bare loop, same network"] = same, ["TorchVision resnet18"] = reference,
+                    ["TorchVision resnet18, channels-last batches"] = referenceChannelsLast, ["arithmetic limit"] = limit,
                 }),
         ];
     }
 
     // The least a training loop does: forward, loss, backward, Adam step, batch after batch.
-    static (double Seconds, double PeakMegabytes) BareLoop(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, int batchSize, double seconds,
-        Func<Tensor, Tensor>? layout = null)
+    sealed class BareLoop : IDisposable
     {
-        model.train();
-        foreach (var parameter in model.parameters()) parameter.requires_grad = true;
-        using var optimizer = optim.Adam(model.parameters(), 1e-3);
-        var count = inputs.shape[0];
-        return Timing.Median(() =>
+        readonly nn.Module<Tensor, Tensor> model;
+        readonly Tensor inputs, targets;
+        readonly int batchSize;
+        readonly Func<Tensor, Tensor>? layout;
+        readonly optim.Optimizer optimizer;
+
+        public BareLoop(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor targets, int batchSize, Func<Tensor, Tensor>? layout = null)
         {
+            (this.model, this.inputs, this.targets, this.batchSize, this.layout) = (model, inputs, targets, batchSize, layout);
+            foreach (var parameter in model.parameters()) parameter.requires_grad = true;
+            optimizer = optim.Adam(model.parameters(), 1e-3);
+        }
+
+        public void Epoch()
+        {
+            // Each time: the framework's trainer, run in turn on the same network, leaves it in inference mode.
+            model.train();
+            var count = inputs.shape[0];
             for (long start = 0; start < count; start += batchSize)
             {
                 using var scope = NewDisposeScope();
@@ -101,6 +109,9 @@ public static class TrainingBench
                 loss.backward();
                 optimizer.step();
             }
-        }, seconds);
+        }
+
+        // The model belongs to the caller.
+        public void Dispose() => optimizer.Dispose();
     }
 }

@@ -156,6 +156,26 @@ public sealed class OnnxImportParityTests : IDisposable
     }
 
     [Fact]
+    public void A_relu_works_in_place_only_on_what_nobody_else_asked_for()
+    {
+        var backbone = BundledBackbones.ResNet18();
+        using var scope = NewDisposeScope();
+        using var module = OnnxGraphModule.Load(backbone.Model.Path);
+        module.eval();
+        using var _ = no_grad();
+        var relu = module.Layers.First(l => l.OpType == "Relu");
+        var input = tensor(Random(3 * 224 * 224, 5, 120f), [1, 3, 224, 224]);
+        var outputs = module.Run(new Dictionary<string, Tensor> { ["Input247"] = input }, [relu.Inputs[0], relu.Outputs[0], module.OutputName]);
+        var before = outputs[relu.Inputs[0]];
+        // The normalised values the ReLU reads keep their negative half when the caller keeps them...
+        Assert.True(before.min().item<float>() < 0, "the kept input of the ReLU was rectified in place");
+        Assert.True(nn.functional.relu(before).allclose(outputs[relu.Outputs[0]]));
+        // ...and the network's output is the same either way.
+        var alone = module.Run(new Dictionary<string, Tensor> { ["Input247"] = input }, [module.OutputName])[module.OutputName];
+        Assert.True(alone.allclose(outputs[module.OutputName]));
+    }
+
+    [Fact]
     public void The_bundled_resnet_preprocessing_matches_onnx_runtime()
     {
         var preprocess = BundledBackbones.ResNet18().Preprocessor!;

@@ -61,7 +61,27 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             return (layer, OnnxOperators.Compile(node));
         }).ToList();
         foreach (var layer in Layers) trainableNodes.Add(layer.Name);
+        inPlaceRelus = InPlaceRelus(nodes.Select(n => n.Layer).ToList(), graph.Output.Select(o => o.Name).ToHashSet());
     }
+
+    // Relu nodes that may overwrite their input, as TorchVision's ReLU(inplace=True) does: the input comes from an
+    // operator whose backward does not need its own output (Conv, BatchNormalization, Add) and nothing else reads it.
+    // This saves a pass over memory per activation, which on a CPU is a good part of a ReLU's cost.
+    static HashSet<int> InPlaceRelus(IReadOnlyList<OnnxLayer> layers, IReadOnlySet<string> graphOutputs)
+    {
+        var readers = layers.SelectMany(l => l.Inputs).GroupBy(i => i).ToDictionary(g => g.Key, g => g.Count());
+        var producers = layers.SelectMany(l => l.Outputs.Select(o => (Output: o, l.OpType))).ToDictionary(p => p.Output, p => p.OpType);
+        return Enumerable.Range(0, layers.Count).Where(i =>
+        {
+            var layer = layers[i];
+            if (layer.OpType != "Relu") return false;
+            var input = layer.Inputs[0];
+            return readers[input] == 1 && !graphOutputs.Contains(input)
+                   && producers.TryGetValue(input, out var op) && op is "Conv" or "BatchNormalization" or "Add";
+        }).ToHashSet();
+    }
+
+    readonly HashSet<int> inPlaceRelus;
 
     /// <summary>The graph input images go into.</summary>
     public string InputName { get; }
@@ -115,7 +135,10 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             var inputs = layer.Inputs.Select(name => name.Length == 0 ? null
                 : tensors.TryGetValue(name, out var t) ? t
                 : throw new ArgumentException($"tensor '{name}' (an input of node '{layer.Name}') is neither fed nor computed", nameof(feeds))).ToArray();
-            var results = kernel(inputs, training && trainableNodes.Contains(layer.Name));
+            // A ReLU found safe at import overwrites its input, unless the caller fed that tensor or keeps it.
+            var results = inPlaceRelus.Contains(i) && !feeds.ContainsKey(layer.Inputs[0]) && !outputs.Contains(layer.Inputs[0])
+                ? [inputs[0]!.relu_()]
+                : kernel(inputs, training && trainableNodes.Contains(layer.Name));
             for (var o = 0; o < results.Length; o++)
             {
                 var name = layer.Outputs[o];
