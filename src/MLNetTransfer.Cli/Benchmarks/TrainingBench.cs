@@ -8,10 +8,10 @@ namespace MLNetTransfer.Cli.Benchmarks;
 
 /// <summary>
 /// Fine-tuning every layer, same batch size, optimizer (Adam) and loss: the framework's training loop on the imported
-/// backbone, a bare loop on the same imported network (the loop's own cost), and a bare loop on TorchVision's resnet18
-/// (the import's cost; note the CNTK ResNet18 does more arithmetic per image than TorchVision's), as a user writes it
-/// and with the channels-last batches the framework uses. And the cost of
-/// augmenting a batch, against the step it precedes.
+/// backbone in its default precision and in float32, a bare float32 loop on the same imported network (the loop's own
+/// cost), and a bare float32 loop on TorchVision's resnet18 (the import's cost; note the CNTK ResNet18 does more
+/// arithmetic per image than TorchVision's), as a user writes it and with the channels-last batches the framework uses.
+/// And the cost of augmenting a batch, against the step it precedes.
 /// </summary>
 public static class TrainingBench
 {
@@ -28,13 +28,15 @@ public static class TrainingBench
 
         // The framework: the measured unit is an epoch over the images, timed by the loop itself.
         using var network = new TransferNetwork(OnnxGraphModule.Load(backbonePath), new ClassifierHead(512, [], 2, 0));
-        var epochs = new List<double>();
         var settings = new TrainingSettings
         {
             BatchSize = batchSize,
             Phases = [new TrainingPhase { Name = "fine-tune", Epochs = 1, Unfreeze = FreezingPlan.Everything }],
         };
-        void Framework() => epochs.Add(new TransferTrainingLoop(network, settings).Run(new LabeledTensors(inputs, labels), null)[^1].Seconds);
+        var precision = settings.Precision.Resolve();
+        var (epochs, float32Epochs) = (new List<double>(), new List<double>());
+        void Framework(TrainingSettings chosen, List<double> seconds) =>
+            seconds.Add(new TransferTrainingLoop(network, chosen).Run(new LabeledTensors(inputs, labels), null)[^1].Seconds);
         using var sameNetwork = new BareLoop(network, inputs, targets, batchSize);
         using var resnet18 = torchvision.models.resnet18(num_classes: 2);
         using var torchVision = new BareLoop(resnet18, inputs, targets, batchSize);
@@ -42,9 +44,11 @@ public static class TrainingBench
         using var otherResnet18 = torchvision.models.resnet18(num_classes: 2);
         using var torchVisionChannelsLast = new BareLoop(otherResnet18, inputs, targets, batchSize, ChannelsLast.Of);
         // In turn, epoch by epoch: the ratios then hold even while this shared machine's speed drifts.
-        var (times, trainingMemory) = Timing.Interleaved([Framework, sameNetwork.Epoch, torchVision.Epoch, torchVisionChannelsLast.Epoch], seconds);
-        var frameworkEpochs = epochs.Skip(1).Order().ToList(); // the first was the warm-up
-        var framework = count / frameworkEpochs[frameworkEpochs.Count / 2];
+        // Its default precision (mixed bfloat16 on a CPU that has it), and float32 like the bare loops.
+        List<Action> loops = [() => Framework(settings, epochs), sameNetwork.Epoch, torchVision.Epoch, torchVisionChannelsLast.Epoch];
+        if (precision != TrainingPrecision.Float32) loops.Add(() => Framework(settings with { Precision = TrainingPrecision.Float32 }, float32Epochs));
+        var (times, trainingMemory) = Timing.Interleaved(loops, seconds);
+        var framework = count / Median(epochs);
         var (same, reference, referenceChannelsLast) = (count / times[1], count / times[2], count / times[3]);
 
         // Augmenting one batch with every geometric and photometric change on, as the trainer does before each step.
@@ -61,6 +65,11 @@ public static class TrainingBench
             using var scope = NewDisposeScope();
             augmenter.Apply(batch, epoch++, indices);
         }, seconds);
+        Dictionary<string, double> Against(string limitName) => new()
+        {
+            ["bare loop, same network"] = same, ["TorchVision resnet18"] = reference,
+            ["TorchVision resnet18, channels-last batches"] = referenceChannelsLast, [limitName] = limit,
+        };
         return
         [
             new("augmentation of a batch (every change on)", batch.shape[0] / augmentTime, "images/s", augmentMemory,
@@ -69,13 +78,18 @@ public static class TrainingBench
             new("fine-tuning step, bare TorchSharp loop, TorchVision resnet18, channels-last batches", referenceChannelsLast, "images/s", trainingMemory),
             new("fine-tuning step, bare TorchSharp loop, imported ResNet18", same, "images/s", trainingMemory,
                 new Dictionary<string, double> { ["TorchVision resnet18"] = reference }),
-            new("fine-tuning step, framework trainer", framework, "images/s", trainingMemory,
-                new Dictionary<string, double>
-                {
-                    ["bare loop, same network"] = same, ["TorchVision resnet18"] = reference,
-                    ["TorchVision resnet18, channels-last batches"] = referenceChannelsLast, ["arithmetic limit"] = limit,
-                }),
+            .. precision == TrainingPrecision.Float32 ? Array.Empty<Measurement>() :
+            [new("fine-tuning step, framework trainer, float32", count / Median(float32Epochs), "images/s", trainingMemory, Against("arithmetic limit"))],
+            new($"fine-tuning step, framework trainer ({(precision == TrainingPrecision.Float32 ? "float32" : "mixed bfloat16")}, its default here)",
+                framework, "images/s", trainingMemory, Against(precision == TrainingPrecision.Float32 ? "arithmetic limit" : "float32 arithmetic limit")),
         ];
+    }
+
+    // Epoch times in seconds, the first (the warm-up) left out.
+    static double Median(List<double> seconds)
+    {
+        var timed = seconds.Skip(1).Order().ToList();
+        return timed[timed.Count / 2];
     }
 
     // The least a training loop does: forward, loss, backward, Adam step, batch after batch.

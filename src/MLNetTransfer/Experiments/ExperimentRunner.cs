@@ -43,7 +43,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var backbone = BackboneSetup.Place(definition, folder.Path);
         var record = new RunRecord(config.Name, RunRecord.Running, Path.GetFullPath(definition.ConfigPath), config.Seed, config.Mode,
             started, backbone.Relocated(Path.GetFileName),
-            DescribeDataset(definition, split), Versions());
+            DescribeDataset(definition, split), Versions(), Precision: config.Training?.Precision.Resolve());
         folder.WriteJson(RunFolder.RunFile, record);
 
         try
@@ -176,6 +176,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 Phases = training.Phases!,
                 BatchSize = training.BatchSize,
                 LabelSmoothing = training.LabelSmoothing,
+                Precision = training.Precision,
                 EarlyStopping = training.EarlyStopping,
                 Seed = config.Seed,
                 CheckpointFolder = checkpoints,

@@ -15,7 +15,8 @@ public sealed record RunRecord(
     DatasetRecord Dataset,
     IReadOnlyDictionary<string, string> Versions,
     DateTime? FinishedUtc = null,
-    double? Seconds = null)
+    double? Seconds = null,
+    Training.TrainingPrecision? Precision = null)
 {
     public const string Running = "running";
     public const string Completed = "completed";

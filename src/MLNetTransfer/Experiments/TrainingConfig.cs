@@ -15,6 +15,9 @@ public sealed record TrainingConfig
     [Description("Stop a phase when the validation metric stops improving. Default: none (the best epoch's weights are kept either way).")]
     public EarlyStopping? EarlyStopping { get; init; }
 
+    [Description("Number format while training: auto (mixed-bfloat16 where the CPU computes bfloat16 natively, else float32), float32, or mixed-bfloat16 (convolutions and matrix products in bfloat16; weights, head, loss and optimizer in float32). Default: auto.")]
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
     [Description("Training phases, run in order. Default: frozen-base: 5 epochs of the head; fine-tune: 3 epochs of the head, then 3 with the top stage at a tenth of the rate; from-scratch: 30 epochs of everything.")]
     public TrainingPhase[]? Phases { get; init; }
 }

@@ -32,6 +32,7 @@ public static class HtmlReport
         Row(html, "mode", ConfigJson.Name(run.Mode));
         Row(html, "backbone", run.Backbone.Name);
         Row(html, "seed", run.Seed.ToString(CultureInfo.InvariantCulture));
+        if (run.Precision is { } precision) Row(html, "training precision", ConfigJson.Name(precision));
         Row(html, "status", run.Status);
         Row(html, "started (UTC)", run.StartedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         Row(html, "time taken", run.Seconds is { } s ? $"{s:0.0} s" : "");

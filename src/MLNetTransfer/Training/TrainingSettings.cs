@@ -18,6 +18,9 @@ public sealed record TrainingSettings
     /// <summary>Seeds shuffling, dropout and the head's initial weights. Default: 42.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>The number format the network computes in while it trains. Default: <see cref="TrainingPrecision.Auto"/>.</summary>
+    public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
+
     /// <summary>Changes each training image anew every epoch; null for none. Validation images are never changed.</summary>
     public Pipelines.Augmentation.ImageAugmenter? Augmentation { get; init; }
 

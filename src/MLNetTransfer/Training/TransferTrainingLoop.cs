@@ -21,6 +21,20 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
     public IReadOnlyList<EpochReport> Run(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch = null,
         bool resume = false, CancellationToken cancellation = default)
     {
+        // Only training computes in the chosen precision: the network leaves in float32 for explanations and export.
+        network.Backbone.ComputeType = settings.Precision.ComputeType();
+        try
+        {
+            return Train(train, validation, onEpoch, resume, cancellation);
+        }
+        finally
+        {
+            network.Backbone.ComputeType = null;
+        }
+    }
+
+    List<EpochReport> Train(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch, bool resume, CancellationToken cancellation)
+    {
         var checkpoint = resume && settings.CheckpointFolder is { } folder ? TrainingCheckpoint.Read(folder) : null;
         var history = new List<EpochReport>(checkpoint?.History ?? []);
         var bestScore = checkpoint?.BestScore;

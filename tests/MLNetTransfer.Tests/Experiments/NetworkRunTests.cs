@@ -4,6 +4,7 @@ using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Tests.Support;
+using MLNetTransfer.Training;
 
 namespace MLNetTransfer.Tests.Experiments;
 
@@ -29,6 +30,9 @@ public sealed class NetworkRunTests : IDisposable
         foreach (var file in new[] { "network.onnx", "model.zip", "checkpoint/state.json", "metrics.json", "predictions.csv" })
             Assert.True(File.Exists(Path.Combine(result.Folder, file)), file);
         Assert.Equal("fine-tune", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, "config.json"))).RootElement.GetProperty("mode").GetString());
+        // run.json says which precision "auto" chose on this machine.
+        var precision = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, "run.json"))).RootElement.GetProperty("precision").GetString();
+        Assert.Equal(ConfigJson.Name(TrainingPrecision.Auto.Resolve()), precision);
 
         var ml = new MLContext();
         var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var schema);

@@ -56,6 +56,14 @@ public sealed class TrainingConfigTests : IDisposable
         Assert.Equal(["conv1"], phase.Unfreeze!.Nodes!);
     }
 
+    [Fact]
+    public void Precision_defaults_to_auto_and_binds_from_json()
+    {
+        Assert.Equal(TrainingPrecision.Auto, Read(""" "mode": "fine-tune" """).Config.Training!.Precision);
+        Assert.Equal(TrainingPrecision.MixedBFloat16, Read(""" "mode": "fine-tune", "training": { "precision": "mixed-bfloat16" } """).Config.Training!.Precision);
+        Assert.Equal(TrainingPrecision.Float32, Read(""" "mode": "fine-tune", "training": { "precision": "float32" } """).Config.Training!.Precision);
+    }
+
     [Theory]
     [InlineData(""" "mode": "fine-tune", "head": { "trainer": "light-gbm" } """, "head", "applies to feature-extraction only")]
     [InlineData(""" "training": { "batchSize": 8 } """, "training", "applies to frozen-base, fine-tune and from-scratch")]
@@ -67,6 +75,7 @@ public sealed class TrainingConfigTests : IDisposable
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 2 }, { "learningRate": 0 } ] } """, "training.phases[1].learningRate", "must be above 0")]
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "unfreeze": { "topStages": 1, "all": true } } ] } """, "training.phases[0].unfreeze", "give one of topStages, nodes or all")]
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """, "training.phases[0].optimizer", "expected one of: sgd, adam, adamw")]
+    [InlineData(""" "mode": "fine-tune", "training": { "precision": "float16" } """, "training.precision", "expected one of: auto, float32, mixed-bfloat16")]
     [InlineData(""" "mode": "fine-tune", "training": { "batchSize": 0 } """, "training.batchSize", "must be between 1 and 1024")]
     [InlineData(""" "mode": "fine-tune", "classifier": { "hiddenUnits": [64, 0] } """, "classifier.hiddenUnits[1]", "must be between 1 and 65536")]
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 3, "warmupEpochs": 3 } ] } """, "training.phases[0].warmupEpochs", "below the phase's 3 epochs")]

@@ -89,6 +89,20 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>The tensor <see cref="forward"/> returns.</summary>
     public string OutputName { get; }
 
+    /// <summary>
+    /// Null (the default): every node computes in float32. BFloat16: mixed precision as torch's autocast does it, for
+    /// speed on CPUs with native bfloat16: convolutions and matrix products cast their float inputs, weights included,
+    /// to bfloat16 (so gradients still reach the float32 weights in float32), the normalisations listed in
+    /// <see cref="Float32Operators"/> compute in float32, every other node in its inputs' type, and
+    /// <see cref="Run"/> returns float32.
+    /// </summary>
+    public ScalarType? ComputeType { get; set; }
+
+    static readonly HashSet<string> LowPrecisionOperators = ["Conv", "Gemm", "MatMul"];
+
+    // Sums of powers and exponentials lose too much in bfloat16's 8-bit mantissa.
+    static readonly HashSet<string> Float32Operators = ["LRN", "Softmax"];
+
     /// <summary>Every computing node, in graph order.</summary>
     public IReadOnlyList<OnnxLayer> Layers => nodes.Select(n => n.Layer).ToList();
 
@@ -135,6 +149,11 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             var inputs = layer.Inputs.Select(name => name.Length == 0 ? null
                 : tensors.TryGetValue(name, out var t) ? t
                 : throw new ArgumentException($"tensor '{name}' (an input of node '{layer.Name}') is neither fed nor computed", nameof(feeds))).ToArray();
+            if (ComputeType is { } lowPrecision)
+            {
+                if (LowPrecisionOperators.Contains(layer.OpType)) inputs = CastFloats(inputs, lowPrecision);
+                else if (Float32Operators.Contains(layer.OpType)) inputs = CastFloats(inputs, ScalarType.Float32);
+            }
             // A ReLU found safe at import overwrites its input, unless the caller fed that tensor or keeps it.
             var results = inPlaceRelus.Contains(i) && !feeds.ContainsKey(layer.Inputs[0]) && !outputs.Contains(layer.Inputs[0])
                 ? [inputs[0]!.relu_()]
@@ -142,6 +161,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             for (var o = 0; o < results.Length; o++)
             {
                 var name = layer.Outputs[o];
+                if (ComputeType is not null && outputs.Contains(name)) results[o] = CastFloats([results[o]], ScalarType.Float32)[0]!;
                 tensors[name] = results[o];
                 if (!retainGradients || !outputs.Contains(name)) continue;
                 if (results[o].requires_grad) results[o].retain_grad();
@@ -152,6 +172,9 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
         return outputs.ToDictionary(o => o, o => tensors.TryGetValue(o, out var t) ? t
             : throw new ArgumentException($"the graph has no tensor '{o}'", nameof(outputs)));
     }
+
+    static Tensor?[] CastFloats(Tensor?[] inputs, ScalarType type) =>
+        inputs.Select(t => t is not null && t.is_floating_point() && t.dtype != type ? t.to(type) : t).ToArray();
 
     /// <summary>
     /// Trains the named nodes only: their weights get gradients and their BatchNormalization and Dropout behave as in
