@@ -10,18 +10,18 @@ namespace MLNetTransfer.Cli.Benchmarks;
 public static class ArithmeticLimit
 {
     /// <summary>
-    /// The practical peak in GFLOP/s with TorchSharp's threads: the fastest run of a large float32 matrix product or a
-    /// large 3 x 3 convolution (libtorch's convolutions can outrun its matrix product).
+    /// The practical peak in GFLOP/s with TorchSharp's threads: the fastest run of a large matrix product or a large
+    /// 3 x 3 convolution (libtorch's convolutions can outrun its matrix product), in float32 or another type.
     /// </summary>
-    public static double MeasureGflops(double seconds)
+    public static double MeasureGflops(double seconds, ScalarType type = ScalarType.Float32)
     {
         const int n = 2048;
-        using var a = randn(n, n);
-        using var b = randn(n, n);
+        using var a = randn(n, n).to(type);
+        using var b = randn(n, n).to(type);
         var product = Timing.Fastest(() => { using var _ = a.matmul(b); }, seconds / 2);
 
-        using var image = randn(8, 256, 56, 56);
-        using var kernel = randn(256, 256, 3, 3);
+        using var image = randn(8, 256, 56, 56).to(type);
+        using var kernel = randn(256, 256, 3, 3).to(type);
         var convolution = Timing.Fastest(() => { using var _ = nn.functional.conv2d(image, kernel, padding: [1, 1]); }, seconds / 2);
         return Math.Max(2.0 * n * n * n / product, 2.0 * 8 * 256 * 56 * 56 * 256 * 9 / convolution) / 1e9;
     }

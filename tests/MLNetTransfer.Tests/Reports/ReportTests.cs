@@ -35,6 +35,8 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(test.GetProperty("auc").GetDouble(), Shown("test-auc"));
         Assert.Equal(test.GetProperty("confusionMatrix")[1][0].GetInt64(), (long)Shown("test-confusion-1-0"));
         Assert.Equal(metrics.RootElement.GetProperty("validation").GetProperty("accuracy").GetDouble(), Shown("validation-accuracy"));
+        // The precision the network trained in, as run.json records it.
+        Assert.Contains($"<th>training precision</th><td>{ConfigJson.Name(run.Record.Precision!.Value)}</td>", html);
 
         // report.json holds the same numbers.
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Folder, ReportWriter.JsonFile)));

@@ -8,6 +8,7 @@ using MLNetTransfer.Cli.Benchmarks;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Pipelines;
+using MLNetTransfer.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -66,6 +67,12 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
         var (inferenceLimit, trainingLimit) = (gflops / forwardGflop, gflops / (3 * forwardGflop));
         Console.MarkupLine($"[grey]matrix multiply {gflops:0} GFLOP/s; ResNet18 {forwardGflop:0.00} GFLOP forward per image: arithmetic limit " +
                            $"{inferenceLimit:0} images/s inference, {trainingLimit:0} training (3 x forward)[/]");
+        // The trainer's default precision may not be float32: its limit then comes from that type's arithmetic.
+        var precision = new TrainingSettings().Precision.Resolve();
+        var bfloat16Gflops = precision == TrainingPrecision.MixedBFloat16 ? ArithmeticLimit.MeasureGflops(settings.Seconds / 2, ScalarType.BFloat16) : (double?)null;
+        var defaultTrainingLimit = bfloat16Gflops is { } fast ? fast / (3 * forwardGflop) : trainingLimit;
+        if (bfloat16Gflops is not null)
+            Console.MarkupLine($"[grey]bfloat16 matrix multiply {bfloat16Gflops:0} GFLOP/s: arithmetic limit {defaultTrainingLimit:0} images/s training[/]");
 
         var measurements = new List<Measurement>();
         void Add(IEnumerable<Measurement> figures)
@@ -75,7 +82,7 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
         }
         Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
         using var inputs = Prepare(backbone, images);
-        Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, trainingLimit));
+        Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, trainingLimit, defaultTrainingLimit));
         using var explained = inputs.narrow(0, 0, Math.Min(8, settings.Batch));
         Add(ExplanationBench.Run(backbone.Model.Path, explained, settings.Seconds));
 
@@ -93,7 +100,7 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
         }
         Console.Write(table);
         if (settings.Json is { } json)
-            File.WriteAllText(json, JsonSerializer.Serialize(new { gflops, forwardGflop, inferenceLimit, trainingLimit, measurements }, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(json, JsonSerializer.Serialize(new { gflops, bfloat16Gflops, forwardGflop, inferenceLimit, trainingLimit, defaultTrainingLimit, measurements }, new JsonSerializerOptions { WriteIndented = true }));
         return ExitCodes.Success;
     }
 
