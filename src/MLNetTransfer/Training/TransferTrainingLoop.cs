@@ -12,6 +12,7 @@ namespace MLNetTransfer.Training;
 /// that train: a frozen-base phase costs about what a dense classifier on cached features costs. The best epoch's
 /// weights (by the validation metric) are restored at the end. Reports each epoch; checkpoints after each epoch.
 /// With augmentation, every training batch is augmented, preprocessed and run through the frozen layers anew.
+/// The backbone computes in the settings' precision while it trains, and in float32 again afterwards.
 /// </summary>
 /// <param name="network">The backbone and head to train.</param>
 /// <param name="settings">Phases, batch size, augmentation, checkpoints.</param>
