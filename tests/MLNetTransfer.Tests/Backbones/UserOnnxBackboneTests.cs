@@ -36,9 +36,7 @@ public sealed class UserOnnxBackboneTests : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         using var bitmap = new SKBitmap(40, 48);
         bitmap.Erase(colour);
-        using var image = SKImage.FromBitmap(bitmap);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        File.WriteAllBytes(path, png.ToArray());
+        File.WriteAllBytes(path, EncodedImage.Png(bitmap));
     }
 
     string Config(string backbone) => folder.Write("experiment.json", $$"""

@@ -1,10 +1,6 @@
-using Microsoft.ML;
-using Microsoft.ML.Data;
 using MLNetTransfer.Backbones;
-using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
-using MLNetTransfer.Pipelines;
 using MLNetTransfer.Tests.Support;
 using SkiaSharp;
 
@@ -16,20 +12,6 @@ public sealed class DirtyDatasetTests : IDisposable
     readonly TempFolder folder = new();
 
     public void Dispose() => folder.Dispose();
-
-    static byte[] Jpeg(SKBitmap bitmap, int quality = 90)
-    {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
-        return data.ToArray();
-    }
-
-    static byte[] Png(SKBitmap bitmap)
-    {
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
 
     static SKBitmap Picture(int width, int height, SKColorType type = SKColorType.Rgba8888)
     {
@@ -55,7 +37,7 @@ public sealed class DirtyDatasetTests : IDisposable
         }
 
         using var photo = Picture(300, 200);
-        var jpeg = Jpeg(photo);
+        var jpeg = EncodedImage.Jpeg(photo);
         var expected = new Dictionary<string, string>
         {
             [Bad("empty.jpg", [])] = "empty file",
@@ -65,12 +47,12 @@ public sealed class DirtyDatasetTests : IDisposable
             [Bad("readme.txt", "photos of cats\n"u8.ToArray())] = "not an image extension",
             [Bad("scan.tif", [0x49, 0x49, 0x2A, 0x00, 8, 0, 0, 0])] = "not an image extension",
         };
-        using (var grey = Picture(120, 90, SKColorType.Gray8)) Odd("grey.jpg", Jpeg(grey));
+        using (var grey = Picture(120, 90, SKColorType.Gray8)) Odd("grey.jpg", EncodedImage.Jpeg(grey));
         Odd("palette.png", PngWriter.Write(40, 30, 3, 8, PngWriter.Scanlines(40, 30, 1, (x, y, _) => (byte)((x + y) % 2)), [255, 0, 0, 0, 0, 255]));
         Odd("sixteen-bit.png", PngWriter.Write(40, 30, 2, 16, PngWriter.Scanlines(40, 30, 6, (x, _, c) => (byte)(c % 2 == 0 ? x * 6 : 0))));
         Odd("cmyk.jpg", File.ReadAllBytes(CmykJpeg));
-        using (var tiny = Picture(1, 1)) Odd("tiny.png", Png(tiny));
-        using (var large = Picture(4000, 3000)) Odd("large.jpg", Jpeg(large, 70));
+        using (var tiny = Picture(1, 1)) Odd("tiny.png", EncodedImage.Png(tiny));
+        using (var large = Picture(4000, 3000)) Odd("large.jpg", EncodedImage.Jpeg(large, 70));
         // A phone photo stored sideways with EXIF orientation 6 (rotate 90 degrees clockwise to view).
         var rotated = Odd("rotated.jpg", ExifJpeg.Encode(photo, 6));
 
@@ -97,10 +79,8 @@ public sealed class DirtyDatasetTests : IDisposable
     [Fact]
     public void A_cmyk_jpeg_reaches_the_network_as_rgb_with_its_colours()
     {
-        var ml = new MLContext(seed: 1);
         var backbone = BundledBackbones.ResNet18();
-        var data = ml.Data.LoadFromEnumerable([new ImageInput { ImagePath = CmykJpeg }]);
-        var pixels = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").Single();
+        var pixels = BackbonePixels.Of(backbone, CmykJpeg);
 
         // Planar in the backbone's channel order; the centre 48 x 48 crop keeps 24 rows of each colour.
         var plane = backbone.Width * backbone.Height;

@@ -121,8 +121,7 @@ public sealed class NetworkRunTests : IDisposable
             for (var y = 0; y < original.Height; y++)
                 for (var x = 0; x < original.Width; x++)
                     mirrored.SetPixel(original.Width - 1 - x, y, original.GetPixel(x, y));
-            using var png = SkiaSharp.SKImage.FromBitmap(mirrored).Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
-            File.WriteAllBytes(folder["mirrored.png"], png.ToArray());
+            File.WriteAllBytes(folder["mirrored.png"], EncodedImage.Png(mirrored));
         }
         // Within 1e-3, not exactly: ML.NET's resize of the 128-pixel image to 224 is not perfectly mirror-symmetric.
         Assert.Equal(scores[0], engine.Predict(new ExperimentRunTests.AppInput { ImagePath = folder["mirrored.png"] }).Score[0], 3);

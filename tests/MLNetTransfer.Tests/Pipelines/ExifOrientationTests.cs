@@ -49,10 +49,8 @@ public sealed class ExifOrientationTests : IDisposable
         var path = folder["photo.jpg"];
         File.WriteAllBytes(path, ExifJpeg.Encode(stored, orientation));
 
-        var ml = new MLContext(1);
         var backbone = BundledBackbones.ResNet18() with { ApplyExifOrientation = true };
-        var data = ml.Data.LoadFromEnumerable([new ImageInput { ImagePath = path }]);
-        var pixels = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").Single();
+        var pixels = BackbonePixels.Of(backbone, path);
 
         SKColor Quarter(string corner)
         {
@@ -89,7 +87,7 @@ public sealed class ExifOrientationTests : IDisposable
         var phonePhoto = folder["data/synthetic/dog/phone.jpg"];
         File.WriteAllBytes(phonePhoto, ExifJpeg.Encode(sideways, 6, quality: 100));
         var uprightFile = folder["upright.png"];
-        using (var png = SKImage.FromBitmap(upright).Encode(SKEncodedImageFormat.Png, 100)) File.WriteAllBytes(uprightFile, png.ToArray());
+        File.WriteAllBytes(uprightFile, EncodedImage.Png(upright));
 
         var config = Configs.Synthetic(folder);
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"dataset\": {", "\"dataset\": { \"exifOrientation\": \"apply\","));

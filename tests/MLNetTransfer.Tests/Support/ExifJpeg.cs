@@ -8,9 +8,7 @@ public static class ExifJpeg
     /// <summary>Encodes <paramref name="stored"/> as a JPEG whose EXIF says <paramref name="orientation"/> (1-8).</summary>
     public static byte[] Encode(SKBitmap stored, int orientation, int quality = 95)
     {
-        using var image = SKImage.FromBitmap(stored);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
-        var jpeg = data.ToArray();
+        var jpeg = EncodedImage.Jpeg(stored, quality);
         // APP1 "Exif": a big-endian TIFF header and one IFD entry, Orientation (0x0112), SHORT, count 1.
         byte[] exif = [0xFF, 0xE1, 0x00, 0x22, (byte)'E', (byte)'x', (byte)'i', (byte)'f', 0, 0,
             (byte)'M', (byte)'M', 0, 0x2A, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte)orientation, 0, 0, 0, 0, 0, 0];

@@ -11,8 +11,6 @@ public static class TinyPng
     {
         using var bitmap = new SKBitmap(8, 8);
         bitmap.Erase(SKColors.OrangeRed);
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
+        return EncodedImage.Png(bitmap);
     }
 }
