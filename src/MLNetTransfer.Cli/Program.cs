@@ -1,4 +1,5 @@
 using MLNetTransfer.Cli;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 // Ctrl-C cancels the running command through its CancellationToken instead of killing the process mid-write.
@@ -8,6 +9,9 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cancellation.Cancel();
 };
+// Output piped to a script or a log keeps whole lines: Spectre.Console would wrap them at 80 columns otherwise,
+// splitting the paths and the "test accuracy: ... run folder: ..." line that scripts read.
+if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 1000;
 var app = new CommandApp();
 app.Configure(CliSetup.Configure);
 return app.Run(args, cancellation.Token);

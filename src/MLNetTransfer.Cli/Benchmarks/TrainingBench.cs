@@ -19,9 +19,10 @@ public static class TrainingBench
     /// <param name="inputs">Prepared images [N, 3, H, W].</param>
     /// <param name="batchSize">Images per step.</param>
     /// <param name="seconds">Time per measurement.</param>
+    /// <param name="precision">The trainer's default precision on this CPU, resolved; not float32 adds a float32 run of the trainer.</param>
     /// <param name="limit">The float32 arithmetic limit for training the imported backbone, images/s.</param>
-    /// <param name="defaultLimit">The same in the trainer's default precision.</param>
-    public static IReadOnlyList<Measurement> Run(string backbonePath, Tensor inputs, int batchSize, double seconds, double limit, double defaultLimit)
+    /// <param name="defaultLimit">The same in <paramref name="precision"/>.</param>
+    public static IReadOnlyList<Measurement> Run(string backbonePath, Tensor inputs, int batchSize, double seconds, TrainingPrecision precision, double limit, double defaultLimit)
     {
         var count = (int)inputs.shape[0];
         var labels = Enumerable.Range(0, count).Select(i => (long)(i % 2)).ToArray();
@@ -33,8 +34,8 @@ public static class TrainingBench
         {
             BatchSize = batchSize,
             Phases = [new TrainingPhase { Name = "fine-tune", Epochs = 1, Unfreeze = FreezingPlan.Everything }],
+            Precision = precision,
         };
-        var precision = settings.Precision.Resolve();
         var (epochs, float32Epochs) = (new List<double>(), new List<double>());
         void Framework(TrainingSettings chosen, List<double> seconds) =>
             seconds.Add(new TransferTrainingLoop(network, chosen).Run(new LabeledTensors(inputs, labels), null)[^1].Seconds);

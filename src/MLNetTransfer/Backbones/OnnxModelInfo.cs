@@ -11,18 +11,25 @@ public sealed record OnnxModelInfo(IReadOnlyList<OnnxTensorInfo> Inputs, IReadOn
     IReadOnlyList<(string Tensor, string Location)> ExternalData)
 {
     /// <summary>Reads the graph's declared inputs (initializers excluded) and outputs.</summary>
-    public static OnnxModelInfo Read(string path)
+    /// <exception cref="InvalidDataException">The file is not an ONNX model.</exception>
+    public static OnnxModelInfo Read(string path) => Of(Parse(path));
+
+    /// <summary>The ONNX model in <paramref name="path"/>, parsed once for callers that also import it.</summary>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model.</exception>
+    internal static ModelProto Parse(string path)
     {
-        ModelProto model;
         try
         {
-            using var stream = File.OpenRead(path);
-            model = ModelProto.Parser.ParseFrom(stream);
+            return ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         }
         catch (Google.Protobuf.InvalidProtocolBufferException e)
         {
             throw new InvalidDataException($"{path} is not a valid ONNX model: {e.Message}", e);
         }
+    }
+
+    internal static OnnxModelInfo Of(ModelProto model)
+    {
         var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
         return new OnnxModelInfo(
             model.Graph.Input.Where(i => !initializers.Contains(i.Name)).Select(OnnxTensorInfo.From).ToList(),

@@ -57,7 +57,8 @@ public sealed class ExplainableRun : IDisposable
         var backbone = run.Backbone;
         if (run.Record.Mode == TrainingMode.FeatureExtraction)
         {
-            var output = OnnxModelInfo.Read(backbone.Model.Path).Outputs.FirstOrDefault(o => o.Name == backbone.Model.OutputName);
+            var model = OnnxModelInfo.Parse(backbone.Model.Path);
+            var output = OnnxModelInfo.Of(model).Outputs.FirstOrDefault(o => o.Name == backbone.Model.OutputName);
             if (output is not null && output.Shape.Skip(2).Any(d => d is not 1))
                 throw new DataException($"{run.Folder.Path}: the backbone's output {output} keeps a spatial extent, which its ML.NET head reads flattened; " +
                                         "only backbones that end in global pooling can be explained in feature-extraction mode");
@@ -70,16 +71,17 @@ public sealed class ExplainableRun : IDisposable
             {
                 throw new DataException($"{run.Folder.Path}: {e.Message}", e);
             }
-            var graph = OnnxGraphModule.Load(backbone.Model.Path, backbone.Model.InputName, backbone.Model.OutputName);
+            var graph = OnnxGraphModule.Load(model, backbone.Model.InputName, backbone.Model.OutputName);
             return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, averagesWithMirror: false);
         }
 
         var path = run.Folder.File(TransferLearningTrainer.NetworkFileName);
-        var mirrored = OnnxModelInfo.Read(path).Computed.Contains(NetworkExport.ViewsName);
+        var exported = OnnxModelInfo.Parse(path);
+        var mirrored = OnnxModelInfo.Of(exported).Computed.Contains(NetworkExport.ViewsName);
         // A mirror-averaging network is cut to its views: the explained network sees one view, and Explain averages both.
         var network = mirrored
-            ? OnnxGraphModule.Load(path, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
-            : OnnxGraphModule.Load(path, backbone.Model.InputName, NetworkExport.LogitsName);
+            ? OnnxGraphModule.Load(exported, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
+            : OnnxGraphModule.Load(exported, backbone.Model.InputName, NetworkExport.LogitsName);
         // The exported graph already ends in the logits: an identity layer stands in for the head.
         var identity = new ClassifierHead(run.Classes.Count, [], run.Classes.Count, 0);
         using (no_grad())

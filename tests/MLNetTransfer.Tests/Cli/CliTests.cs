@@ -135,6 +135,26 @@ public sealed class CliTests : IDisposable
         var html = File.ReadAllText(folder["compare.html"]);
         Assert.Equal(2, html.Split("<td>synthetic-test</td>").Length - 1);
         Assert.Contains("class=\"n best\"", html);
+        Assert.Contains("<td>sdca-maximum-entropy</td>", html);
+    }
+
+    [Fact]
+    public void Training_several_configs_ends_with_the_table_compare_prints()
+    {
+        var lbfgs = folder["configs/lbfgs.json"];
+        File.Copy(Configs.Synthetic(folder), lbfgs);
+        var sdca = Configs.Synthetic(folder, head: """{ "trainer": "sdca-maximum-entropy", "maximumIterations": 1 }""");
+        var train = Run("train", lbfgs, sdca, "--no-report");
+        Assert.True(train.ExitCode == 0, train.Output);
+        var runs = Directory.GetDirectories(folder["runs/synthetic-test"]).Order(StringComparer.Ordinal).ToArray();
+        var compare = Run(["compare", .. runs]);
+        Assert.True(compare.ExitCode == 0, compare.Output);
+
+        static string Table(string output) => output[output.IndexOf("experiments compared", StringComparison.Ordinal)..];
+        Assert.Equal(Table(compare.Output), Table(train.Output));
+        var rows = Table(compare.Output).Split('\n');
+        Assert.Single(rows, r => r.Contains("lbfgs-maximum-entropy", StringComparison.Ordinal));
+        Assert.Single(rows, r => r.Contains("sdca-maximum-entropy", StringComparison.Ordinal));
     }
 
     [Fact]

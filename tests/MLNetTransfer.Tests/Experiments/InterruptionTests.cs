@@ -14,14 +14,17 @@ public sealed class InterruptionTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    static Process Start(params string[] arguments)
+    // Its standard output lines are added to output; both pipes are drained, so a full pipe never blocks the child.
+    static Process Start(List<string> output, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlnet-transfer.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
-        // Drained, so a full pipe never blocks the child.
-        process.OutputDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line) lock (output) output.Add(line);
+        };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -37,7 +40,7 @@ public sealed class InterruptionTests : IDisposable
              "training": { "batchSize": 4, "phases": [ { "name": "head", "epochs": 2 }, { "name": "top", "epochs": {{epochs - 2}}, "unfreeze": { "topStages": 2 }, "learningRate": 0.0001 } ] },
             """);
 
-        using (var child = Start("train", config, "--no-report"))
+        using (var child = Start([], "train", config, "--no-report"))
         {
             var history = "";
             var clock = Stopwatch.StartNew();
@@ -61,11 +64,15 @@ public sealed class InterruptionTests : IDisposable
         Assert.InRange(checkpoint.Epoch, 2, epochs - 1);
         Assert.True(File.Exists(checkpoint.NetworkFile(Path.Combine(run, "checkpoint"))));
 
-        using (var resumed = Start("train", config, "--resume", run, "--no-report"))
+        var output = new List<string>();
+        using (var resumed = Start(output, "train", config, "--resume", run, "--no-report"))
         {
             Assert.True(resumed.WaitForExit(TimeSpan.FromMinutes(5)), "the resumed run did not finish");
+            resumed.WaitForExit(); // and its output read to the end
             Assert.Equal(0, resumed.ExitCode);
         }
+        // Piped output is not wrapped: the line scripts read names the whole run folder.
+        Assert.Single(output, line => line.StartsWith("test accuracy: ", StringComparison.Ordinal) && line.EndsWith($"run folder: {run}", StringComparison.Ordinal));
 
         var folderOfRun = RunFolder.Open(run);
         Assert.Equal(RunRecord.Completed, folderOfRun.ReadJson<RunRecord>(RunFolder.RunFile).Status);

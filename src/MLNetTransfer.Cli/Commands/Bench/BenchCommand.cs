@@ -82,7 +82,7 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
         }
         Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
         using var inputs = Prepare(backbone, images);
-        Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, trainingLimit, defaultTrainingLimit));
+        Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, precision, trainingLimit, defaultTrainingLimit));
         using var explained = inputs.narrow(0, 0, Math.Min(8, settings.Batch));
         Add(ExplanationBench.Run(backbone.Model.Path, explained, settings.Seconds));
 

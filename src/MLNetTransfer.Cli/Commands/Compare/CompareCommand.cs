@@ -1,8 +1,6 @@
 using System.ComponentModel;
-using System.Globalization;
 using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Core;
-using MLNetTransfer.Experiments;
 using MLNetTransfer.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -26,19 +24,7 @@ public sealed class CompareCommand(IAnsiConsole console) : GuardedCommand<Compar
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var runs = settings.Runs.Select(ComparedRun.Read).ToList();
-        var table = new Table().Border(TableBorder.Rounded).Title("experiments compared").AddColumns("experiment", "mode", "backbone");
-        foreach (var column in ComparisonReport.Columns) table.AddColumn(new TableColumn(column.Name).RightAligned());
-        foreach (var run in runs)
-        {
-            var cells = new List<string> { Markup.Escape(run.Record.Experiment), ConfigJson.Name(run.Record.Mode), Markup.Escape(run.Record.Backbone.Name) };
-            for (var c = 0; c < ComparisonReport.Columns.Count; c++)
-            {
-                var text = ComparisonReport.Columns[c].Value(run)?.ToString(ComparisonReport.Columns[c].Format, CultureInfo.InvariantCulture) ?? "n/a";
-                cells.Add(ComparisonReport.IsBest(runs, run, c) ? $"[bold green]{text}[/]" : text);
-            }
-            table.AddRow(cells.ToArray());
-        }
-        Console.Write(table);
+        Console.Write(ComparisonTable.Of(runs));
         if (settings.Out is { } path)
         {
             AtomicFile.WriteText(path, ComparisonReport.Render(runs));

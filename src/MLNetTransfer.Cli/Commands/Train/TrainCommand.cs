@@ -3,6 +3,7 @@ using System.Globalization;
 using MLNetTransfer.Cli.Commands.Report;
 using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -40,16 +41,16 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         // Read every config first, so a typo in the last one is found before hours of training.
         var definitions = settings.Configs.Select(ExperimentConfigReader.Read)
             .Select(d => settings.Seed is { } seed ? d with { Config = d.Config with { Seed = seed } } : d).ToList();
-        var results = new List<(ExperimentDefinition Definition, RunResult Result)>();
+        var folders = new List<string>();
         foreach (var definition in definitions)
         {
             Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
             var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
             Summarise(definition, result);
             if (!settings.NoReport) Console.MarkupLineInterpolated($"report: {ReportCommand.Write(Console, TrainedRun.Open(result.Folder), cancellation)}");
-            results.Add((definition, result));
+            folders.Add(result.Folder);
         }
-        if (results.Count > 1) Console.Write(Comparison(results));
+        if (folders.Count > 1) Console.Write(ComparisonTable.Of(folders.Select(ComparedRun.Read).ToList()));
         return ExitCodes.Success;
     }
 
@@ -61,7 +62,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         int Total(string set) => counts[set].Values.Sum();
         var summary = new Table().Border(TableBorder.Rounded).Title("run summary").HideHeaders().AddColumns("", "");
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
-        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {Head(definition.Config)}"));
+        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {definition.Config.DescribeHead()}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed below and in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
@@ -87,19 +88,6 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         if (files.Count > shown) table.AddRow($"... and {files.Count - shown} more (run.json lists them all)", "");
         Console.Write(table);
     }
-
-    static Table Comparison(IReadOnlyList<(ExperimentDefinition Definition, RunResult Result)> results)
-    {
-        var table = new Table().Border(TableBorder.Rounded).Title("experiments compared")
-            .AddColumns("experiment", "mode", "backbone", "head", "test accuracy", "AUC", "time");
-        foreach (var (definition, result) in results)
-            table.AddRow(Markup.Escape(result.Record.Experiment), ConfigJson.Name(result.Record.Mode), Markup.Escape(result.Record.Backbone.Name),
-                Markup.Escape(Head(definition.Config)), MetricsTables.Percent(result.Metrics.Test.Accuracy), MetricsTables.Number(result.Metrics.Test.Auc), Seconds(result.Record));
-        return table;
-    }
-
-    static string Head(ExperimentConfig config) => config.Head is { } mlnet ? ConfigJson.Name(mlnet.Trainer)
-        : $"dense [{string.Join(", ", config.Classifier!.HiddenUnits!)}], {config.Training!.Phases!.Sum(p => p.Epochs)} epochs";
 
     static string Seconds(RunRecord record) => $"{record.Seconds?.ToString("0.0", CultureInfo.InvariantCulture)} s";
 }

@@ -111,9 +111,13 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>Imports the ONNX file at <paramref name="path"/>; names default to the graph's only input and first output.</summary>
     /// <exception cref="Core.OnnxImportException">A node uses an unsupported operator or attribute.</exception>
-    public static OnnxGraphModule Load(string path, string? inputName = null, string? outputName = null)
+    /// <exception cref="InvalidDataException">The file is not an ONNX model.</exception>
+    public static OnnxGraphModule Load(string path, string? inputName = null, string? outputName = null) =>
+        Load(OnnxModelInfo.Parse(path), inputName, outputName);
+
+    /// <summary>Imports an ONNX model already parsed (see <see cref="OnnxModelInfo.Parse"/>).</summary>
+    internal static OnnxGraphModule Load(ModelProto model, string? inputName = null, string? outputName = null)
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
         var initializers = model.Graph.Initializer.Select(i => i.Name).ToHashSet();
         var input = inputName ?? model.Graph.Input.First(i => !initializers.Contains(i.Name)).Name;
         var output = outputName ?? model.Graph.Output[0].Name;
