@@ -13,14 +13,10 @@ namespace MLNetTransfer.Pipelines;
 /// </summary>
 public static class FeatureCache
 {
-    /// <summary>A data view with a Label (text) and a Features (float vector) column, one row per image, in order.</summary>
-    public static IDataView Compute(MLContext ml, ITransformer featurizer, IReadOnlyList<(string ImagePath, string Label)> images,
-        IProgress<int>? progress = null, CancellationToken cancellation = default) =>
-        Compute(ml, images, [new Source(featurizer, 1, () => progress)], cancellation);
-
     /// <summary>
-    /// The rows of every source, in order: each makes <see cref="Source.Passes"/> passes over the images. A featurizer
-    /// that augments gives different features on each pass, so its rows hold that many copies of every image. With a
+    /// A data view with a Label (text) and a Features (float vector) column: the rows of every source, in order. Each
+    /// source makes <see cref="Source.Passes"/> passes over the images; a featurizer that augments gives different
+    /// features on each pass, so its rows hold that many copies of every image. With a
     /// <paramref name="storeFolder"/>, a source's features are kept there as a file named for the source's
     /// <see cref="Source.Key"/> and the images (paths, sizes, modification times), and read back instead of recomputed
     /// when all of those match: a run that changes only the head skips the backbone.
