@@ -164,7 +164,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             FeatureColumnName = "Pixels",
             Backbone = backbone.Model,
             Preprocessor = backbone.Preprocessor,
-            AverageWithMirror = config.TestTimeAugmentation == TestTimeAugmentation.HorizontalFlip,
+            TestTimeFlips = config.TestTimeAugmentation.Flips(),
             HiddenUnits = config.Classifier!.HiddenUnits!,
             Dropout = config.Classifier.Dropout,
             ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,

@@ -1,3 +1,5 @@
+using MLNetTransfer.Training;
+
 namespace MLNetTransfer.Experiments;
 
 /// <summary>Views a trained network's prediction is averaged over, at evaluation and in the saved model.</summary>
@@ -8,4 +10,22 @@ public enum TestTimeAugmentation
 
     /// <summary>The image and its left-right mirror.</summary>
     HorizontalFlip,
+
+    /// <summary>The image and its upside-down copy (for photos with no up, such as aerial or microscope images).</summary>
+    VerticalFlip,
+
+    /// <summary>The image, its mirror, its upside-down copy and both at once: four views.</summary>
+    Flips,
+}
+
+public static class TestTimeAugmentationExtensions
+{
+    /// <summary>The flips the trainer exports for this setting.</summary>
+    public static TestTimeFlips Flips(this TestTimeAugmentation augmentation) => augmentation switch
+    {
+        TestTimeAugmentation.HorizontalFlip => TestTimeFlips.Horizontal,
+        TestTimeAugmentation.VerticalFlip => TestTimeFlips.Vertical,
+        TestTimeAugmentation.Flips => TestTimeFlips.Horizontal | TestTimeFlips.Vertical,
+        _ => TestTimeFlips.None,
+    };
 }

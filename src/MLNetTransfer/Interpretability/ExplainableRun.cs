@@ -16,7 +16,7 @@ namespace MLNetTransfer.Interpretability;
 /// A finished run made differentiable for explanation: its network as a <see cref="TransferNetwork"/> (a
 /// feature-extraction run's backbone with its ML.NET head rebuilt; a trained run's network.onnx with its logits) and
 /// the ML.NET pixel preparation the model itself uses, so the explained input is exactly what the model saw. A network
-/// that averages each image with its mirror is explained the same way: both views, the mirror's map mirrored back.
+/// that averages each image with flipped copies is explained the same way: every view, each view's map flipped back.
 /// </summary>
 public sealed class ExplainableRun : IDisposable
 {
@@ -24,7 +24,7 @@ public sealed class ExplainableRun : IDisposable
     readonly Backbone backbone;
     readonly OnnxGraphModule? preprocessor;
 
-    ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, bool averagesWithMirror)
+    ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, TestTimeFlips flips)
     {
         this.ml = ml;
         this.backbone = backbone;
@@ -35,8 +35,11 @@ public sealed class ExplainableRun : IDisposable
         foreach (var parameter in network.parameters().Concat(preprocessor?.parameters() ?? [])) parameter.requires_grad = false;
         Network = network;
         Classes = classes;
-        AveragesWithMirror = averagesWithMirror;
+        Flips = flips;
+        views = flips.Views();
     }
+
+    readonly IReadOnlyList<long[]> views;
 
     /// <summary>The network one view goes through; <see cref="Probabilities"/> is the model's own prediction.</summary>
     public TransferNetwork Network { get; }
@@ -44,8 +47,8 @@ public sealed class ExplainableRun : IDisposable
     public int Width => backbone.Width;
     public int Height => backbone.Height;
 
-    /// <summary>Whether the model averages each image's prediction with its mirror's (testTimeAugmentation).</summary>
-    public bool AveragesWithMirror { get; }
+    /// <summary>The flipped copies the model averages each image's prediction with (testTimeAugmentation).</summary>
+    public TestTimeFlips Flips { get; }
 
     /// <summary>The layer explained by default: the last convolutional block's output.</summary>
     public string DefaultLayer => CamMethod.DefaultLayer(Network.Backbone);
@@ -72,14 +75,14 @@ public sealed class ExplainableRun : IDisposable
                 throw new DataException($"{run.Folder.Path}: {e.Message}", e);
             }
             var graph = OnnxGraphModule.Load(model, backbone.Model.InputName, backbone.Model.OutputName);
-            return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, averagesWithMirror: false);
+            return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, TestTimeFlips.None);
         }
 
         var path = run.Folder.File(TransferLearningTrainer.NetworkFileName);
         var exported = OnnxModelInfo.Parse(path);
-        var mirrored = OnnxModelInfo.Of(exported).Computed.Contains(NetworkExport.ViewsName);
-        // A mirror-averaging network is cut to its views: the explained network sees one view, and Explain averages both.
-        var network = mirrored
+        var flips = NetworkExport.Flips(exported);
+        // A view-averaging network is cut to its views: the explained network sees one view, and Explain averages them.
+        var network = flips != TestTimeFlips.None
             ? OnnxGraphModule.Load(exported, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
             : OnnxGraphModule.Load(exported, backbone.Model.InputName, NetworkExport.LogitsName);
         // The exported graph already ends in the logits: an identity layer stands in for the head.
@@ -89,7 +92,7 @@ public sealed class ExplainableRun : IDisposable
             identity.DenseLayers[0].weight!.copy_(eye(run.Classes.Count));
             identity.DenseLayers[0].bias!.zero_();
         }
-        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, mirrored);
+        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, flips);
     }
 
     /// <summary>The network inputs [N, C, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
@@ -120,13 +123,16 @@ public sealed class ExplainableRun : IDisposable
         return ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").ToArray();
     }
 
-    /// <summary>The model's class probabilities [N, classes] for prepared inputs, mirror averaging included.</summary>
+    /// <summary>The model's class probabilities [N, classes] for prepared inputs, averaged over its views.</summary>
     public Tensor Probabilities(Tensor inputs)
     {
         using var _ = no_grad();
-        var probabilities = nn.functional.softmax(Network.forward(inputs), 1);
-        return AveragesWithMirror ? (probabilities + nn.functional.softmax(Network.forward(inputs.flip(3)), 1)) / 2 : probabilities;
+        using var scope = NewDisposeScope();
+        var sum = views.Select(view => nn.functional.softmax(Network.forward(Flipped(inputs, view)), 1)).Aggregate((a, b) => a + b);
+        return (sum / views.Count).MoveToOuterDisposeScope();
     }
+
+    static Tensor Flipped(Tensor batch, long[] dimensions) => dimensions.Length == 0 ? batch : batch.flip(dimensions);
 
     /// <summary>
     /// Heat-maps [N, H, W] in [0, 1] of <paramref name="method"/> at <paramref name="layer"/> for prepared
@@ -134,12 +140,14 @@ public sealed class ExplainableRun : IDisposable
     /// </summary>
     public (Tensor Heatmaps, long[] Classes) Explain(CamMethod method, Tensor inputs, string layer, int? targetClass = null)
     {
-        if (!AveragesWithMirror) return method.Compute(Network, inputs, layer, targetClass);
+        if (views.Count == 1) return method.Compute(Network, inputs, layer, targetClass);
         using var scope = NewDisposeScope();
         var n = inputs.shape[0];
         var classes = targetClass is { } c ? Enumerable.Repeat((long)c, (int)n).ToArray() : Probabilities(inputs).argmax(1).data<long>().ToArray();
-        var (maps, _) = method.Compute(Network, cat([inputs, inputs.flip(3)], 0), layer, [.. classes, .. classes]);
-        var averaged = (maps.narrow(0, 0, n) + maps.narrow(0, n, n).flip(2)) / 2;
+        var (maps, _) = method.Compute(Network, cat(views.Select(view => Flipped(inputs, view)).ToArray(), 0), layer,
+            views.SelectMany(_ => classes).ToArray());
+        // A map is [N, H, W]: the input's dimension d is the map's d - 1.
+        var averaged = views.Select((view, v) => Flipped(maps.narrow(0, v * n, n), view.Select(d => d - 1).ToArray())).Aggregate((a, b) => a + b) / views.Count;
         averaged = averaged / averaged.amax([1, 2], keepdim: true).clamp_min(1e-8);
         return (averaged.MoveToOuterDisposeScope(), classes);
     }

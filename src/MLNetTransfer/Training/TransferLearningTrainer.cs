@@ -50,10 +50,10 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         public TrainingSettings Training { get; set; } = new();
 
         /// <summary>
-        /// Test-time augmentation in the exported network: average the probabilities of each image and its left-right
-        /// mirror. Default: false.
+        /// Test-time augmentation in the exported network: average the probabilities of each image and its flipped
+        /// copies (see <see cref="Training.TestTimeFlips"/>). Default: none.
         /// </summary>
-        public bool AverageWithMirror { get; set; }
+        public TestTimeFlips TestTimeFlips { get; set; }
 
         /// <summary>Data (same columns) to pick the best epoch and stop early on. Default: none.</summary>
         public IDataView? ValidationSet { get; set; }
@@ -94,7 +94,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
         Directory.CreateDirectory(options.ModelFolder);
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.AverageWithMirror);
+        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.TestTimeFlips);
 
         // ApplyOnnxModel binds columns to graph tensors by name: copy each stage's input under its tensor's name.
         IEstimator<ITransformer> scoring = new EstimatorChain<ITransformer>();

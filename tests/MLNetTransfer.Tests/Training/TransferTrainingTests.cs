@@ -81,14 +81,22 @@ public sealed class TransferTrainingTests : IDisposable
         var trained = nn.functional.softmax(network.forward(tensor(pixels, [1, 3, 224, 224])), 1).data<float>().ToArray();
         Assert.True(exported.Zip(trained, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"export differs: {string.Join(",", exported)} vs {string.Join(",", trained)}");
 
-        // Test-time augmentation: the exported mean over the image and its mirror, against TorchSharp on both views.
-        NetworkExport.Write(graph, network.Head, folder["tta.onnx"], [1, 512, 1, 1], averageWithFlip: true);
-        var averaged = OnnxRuntimeRunner.Run(folder["tta.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.ProbabilitiesName);
+        // Test-time augmentation: the exported mean over the image and its flipped copies, against TorchSharp on every view.
         var image = tensor(pixels, [1, 3, 224, 224]);
-        var views = nn.functional.softmax(network.forward(cat([image, image.flip(3)], 0)), 1).mean([0]).data<float>().ToArray();
-        Assert.True(averaged.Zip(views, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"averaged export differs: {string.Join(",", averaged)} vs {string.Join(",", views)}");
-        var logits = OnnxRuntimeRunner.Run(folder["tta.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.LogitsName);
-        Assert.Equal(Math.Log(averaged[0]), logits[0], 4);
+        foreach (var (flips, flipped) in new[]
+                 {
+                     (TestTimeFlips.Horizontal, new[] { image, image.flip(3) }),
+                     (TestTimeFlips.Horizontal | TestTimeFlips.Vertical, new[] { image, image.flip(3), image.flip(2), image.flip(2, 3) }),
+                 })
+        {
+            NetworkExport.Write(graph, network.Head, folder["tta.onnx"], [1, 512, 1, 1], flips);
+            var averaged = OnnxRuntimeRunner.Run(folder["tta.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.ProbabilitiesName);
+            var views = nn.functional.softmax(network.forward(cat(flipped, 0)), 1).mean([0]).data<float>().ToArray();
+            Assert.True(averaged.Zip(views, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{flips}: averaged export differs: {string.Join(",", averaged)} vs {string.Join(",", views)}");
+            var logits = OnnxRuntimeRunner.Run(folder["tta.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.LogitsName);
+            Assert.Equal(Math.Log(averaged[0]), logits[0], 4);
+            Assert.Equal(flips, NetworkExport.Flips(MLNetTransfer.Backbones.OnnxModelInfo.Parse(folder["tta.onnx"])));
+        }
     }
 
     [Fact]

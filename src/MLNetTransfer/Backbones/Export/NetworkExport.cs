@@ -18,27 +18,35 @@ public static class NetworkExport
     public const string LogitsName = "logits";
     public const string ProbabilitiesName = "probabilities";
 
-    /// <summary>In a network that averages each image with its mirror: the batch of both views the backbone runs on.</summary>
+    /// <summary>In a network that averages each image with flipped copies: the batch of all views the backbone runs on.</summary>
     public const string ViewsName = "tta_batch";
 
-    /// <summary>In a network that averages each image with its mirror: the logits of each view, before the averaging.</summary>
+    /// <summary>In a network that averages each image with flipped copies: the logits of each view, before the averaging.</summary>
     public const string ViewLogitsName = "view_logits";
+
+    // The model's metadata entry naming the flips, so the network can be explained view by view.
+    const string FlipsMetadataKey = "mlnet_transfer.test_time_flips";
 
     /// <param name="backbone">The trained backbone.</param>
     /// <param name="head">The trained head.</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="backboneOutputShape">The backbone output's shape for one image.</param>
-    /// <param name="averageWithFlip">
-    /// Test-time augmentation: run the image and its left-right mirror as a batch of two and output the mean of their
+    /// <param name="flips">
+    /// Test-time augmentation: run the image and its flipped copies as one batch and output the mean of their
     /// probabilities (and its logarithm as logits, whose softmax is that mean).
     /// </param>
-    public static void Write(OnnxGraphModule backbone, ClassifierHead head, string path, long[] backboneOutputShape, bool averageWithFlip = false)
+    public static void Write(OnnxGraphModule backbone, ClassifierHead head, string path, long[] backboneOutputShape, TestTimeFlips flips = TestTimeFlips.None)
     {
         var model = backbone.ToOnnx();
         var graph = model.Graph;
         graph.Output.Clear();
         var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13;
-        if (averageWithFlip) BatchWithMirror(graph, backbone.InputName);
+        var averageViews = flips != TestTimeFlips.None;
+        if (averageViews)
+        {
+            BatchWithFlips(graph, backbone.InputName, flips);
+            model.MetadataProps.Add(new StringStringEntryProto { Key = FlipsMetadataKey, Value = flips.ToString() });
+        }
         var current = backbone.OutputName;
         if (backboneOutputShape.Length > 2 && backboneOutputShape.Skip(2).Any(d => d != 1))
             current = Add(graph, "GlobalAveragePool", "head_pool", [current]);
@@ -51,10 +59,10 @@ public static class NetworkExport
             var name = last ? "head_output" : $"head_hidden{i}";
             graph.Initializer.Add(Initializer($"{name}.weight", layers[i].weight!));
             graph.Initializer.Add(Initializer($"{name}.bias", layers[i].bias!));
-            current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L), output: last && averageWithFlip ? ViewLogitsName : null);
+            current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L), output: last && averageViews ? ViewLogitsName : null);
             if (!last) current = Add(graph, "Relu", $"{name}_relu", [current]);
         }
-        if (averageWithFlip)
+        if (averageViews)
         {
             Add(graph, "Softmax", "head_softmax", [current], ("axis", 1L), output: "view_probabilities");
             if (opset >= 18)
@@ -82,21 +90,42 @@ public static class NetworkExport
         File.WriteAllBytes(path, model.ToByteArray());
     }
 
-    // Every node that read the image now reads [image, mirrored image]; shapes recorded for batch 1 no longer hold.
-    static void BatchWithMirror(GraphProto graph, string input)
+    /// <summary>The flips a network written by <see cref="Write"/> averages over; none for one that does not.</summary>
+    public static TestTimeFlips Flips(ModelProto model) =>
+        model.MetadataProps.FirstOrDefault(p => p.Key == FlipsMetadataKey) is { } entry ? Enum.Parse<TestTimeFlips>(entry.Value) : TestTimeFlips.None;
+
+    // Every node that read the image now reads the batch of its views; shapes recorded for batch 1 no longer hold.
+    static void BatchWithFlips(GraphProto graph, string input, TestTimeFlips flips)
     {
-        var width = graph.Input.Single(i => i.Name == input).Type.TensorType.Shape.Dim[3].DimValue;
+        var shape = graph.Input.Single(i => i.Name == input).Type.TensorType.Shape.Dim;
         foreach (var node in graph.Node)
             for (var i = 0; i < node.Input.Count; i++)
                 if (node.Input[i] == input) node.Input[i] = ViewsName;
         graph.ValueInfo.Clear();
-        graph.Initializer.Add(new TensorProto { Name = "tta_reversed_columns", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { width }, Int64Data = { Enumerable.Range(0, (int)width).Select(x => width - 1 - x) } });
-        var mirror = new NodeProto { OpType = "Gather", Name = "tta_mirror", Input = { input, "tta_reversed_columns" }, Output = { "tta_mirrored" } };
-        mirror.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 3 });
-        var batch = new NodeProto { OpType = "Concat", Name = "tta_batch", Input = { input, "tta_mirrored" }, Output = { ViewsName } };
+        // A view flipping dimensions [d1, .., dk] gathers dimension d1 backwards from the view flipping [d2, .., dk],
+        // which Views lists before it.
+        string Name(long[] view) => view.Length == 0 ? input : "tta_flip_" + string.Join("_", view);
+        var views = flips.Views();
+        var nodes = new List<NodeProto>();
+        foreach (var dimension in views.SelectMany(v => v).Distinct())
+        {
+            var size = shape[(int)dimension].DimValue;
+            graph.Initializer.Add(new TensorProto
+            {
+                Name = $"tta_reversed_{dimension}", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { size },
+                Int64Data = { Enumerable.Range(0, (int)size).Select(x => size - 1 - x) },
+            });
+        }
+        foreach (var view in views.Skip(1))
+        {
+            var flip = new NodeProto { OpType = "Gather", Name = Name(view), Input = { Name(view[1..]), $"tta_reversed_{view[0]}" }, Output = { Name(view) } };
+            flip.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = view[0] });
+            nodes.Add(flip);
+        }
+        var batch = new NodeProto { OpType = "Concat", Name = "tta_batch", Input = { views.Select(Name) }, Output = { ViewsName } };
         batch.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
-        graph.Node.Insert(0, batch);
-        graph.Node.Insert(0, mirror);
+        nodes.Add(batch);
+        for (var i = nodes.Count - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
     }
 
     static string Add(GraphProto graph, string op, string name, string[] inputs, (string Key, long Value)? attribute = null, string? output = null)
