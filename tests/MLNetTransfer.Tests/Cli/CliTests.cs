@@ -158,6 +158,27 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Bench_reports_every_figure_beside_its_reference()
+    {
+        // The smallest run on generated images: speed is judged by running the command, not here; this checks that
+        // every figure comes out, with the references its ratios are read against.
+        var result = Run("bench", "--images", "8", "--batch", "4", "--seconds", "0.2", "--json", folder["bench.json"]);
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder["bench.json"]));
+        var measurements = json.RootElement.GetProperty("measurements").EnumerateArray().ToDictionary(m => m.GetProperty("Name").GetString()!);
+        Assert.All(measurements.Values, m => Assert.True(m.GetProperty("Rate").GetDouble() > 0 && m.GetProperty("PeakMegabytes").GetDouble() > 0));
+        string[] References(string name) =>
+            measurements.Single(m => m.Key.StartsWith(name, StringComparison.Ordinal)).Value.GetProperty("References").EnumerateObject().Select(r => r.Name).ToArray();
+        Assert.Equal(["raw ONNX Runtime", "arithmetic limit"], References("feature extraction, framework chain"));
+        Assert.Contains("TorchVision resnet18", References("fine-tuning step, framework trainer ("));
+        Assert.Contains("bare loop, same network", References("fine-tuning step, framework trainer ("));
+        Assert.Equal(["forward pass"], References("Grad-CAM"));
+        Assert.Single(References("augmentation of a batch"));
+        Assert.Contains(measurements.Keys, name => name.StartsWith("filter ascent", StringComparison.Ordinal));
+        Assert.Contains("raw ONNX Runtime", result.Output);
+    }
+
+    [Fact]
     public void Evaluate_on_a_folder_that_is_not_a_run_exits_with_2()
     {
         var result = Run("evaluate", folder.Path);
