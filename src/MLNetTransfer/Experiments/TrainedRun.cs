@@ -39,8 +39,23 @@ public sealed class TrainedRun
         var ml = new MLContext(record.Seed);
         // A run that applies EXIF orientation saved it as a custom mapping, found through this assembly.
         ml.ComponentCatalog.RegisterAssembly(typeof(UprightImageFactory).Assembly);
-        var model = ml.Model.Load(folder.File(RunFolder.ModelFile), out _);
+        var model = Load(ml, folder.File(RunFolder.ModelFile));
         return new TrainedRun(folder, record, ml, model);
+    }
+
+    // ML.NET 5 writes each ONNX model in model.zip to a temporary file named by Path.GetRandomFileName; when the random
+    // extension comes out as ".ort" (1 in 32768), ONNX Runtime reads the file as its own format and fails to verify it
+    // (dotnet/machinelearning#7339). Loading again draws new names.
+    static ITransformer Load(MLContext ml, string path)
+    {
+        try
+        {
+            return ml.Model.Load(path, out _);
+        }
+        catch (InvalidOperationException e) when (e.ToString().Contains("ORT model verification failed", StringComparison.Ordinal))
+        {
+            return ml.Model.Load(path, out _);
+        }
     }
 
     /// <summary>The run's own test images, from dataset.json.</summary>
