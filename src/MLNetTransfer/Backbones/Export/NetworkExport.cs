@@ -125,7 +125,7 @@ public static class NetworkExport
         var batch = new NodeProto { OpType = "Concat", Name = "tta_batch", Input = { views.Select(Name) }, Output = { ViewsName } };
         batch.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = 0 });
         nodes.Add(batch);
-        for (var i = nodes.Count - 1; i >= 0; i--) graph.Node.Insert(0, nodes[i]);
+        for (var i = 0; i < nodes.Count; i++) graph.Node.Insert(i, nodes[i]);
     }
 
     static string Add(GraphProto graph, string op, string name, string[] inputs, (string Key, long Value)? attribute = null, string? output = null)
