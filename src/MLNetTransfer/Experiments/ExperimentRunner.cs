@@ -49,12 +49,18 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         try
         {
             var ml = new MLContext(config.Seed);
-            var (model, score) = config.Mode == TrainingMode.FeatureExtraction
-                ? TrainHead(ml, definition, backbone, split, cancellation)
-                : (TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation), null);
-            score ??= (images, step) => Score(ml, model, images, step, cancellation);
+            Action<string> save;
+            Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> score;
+            if (config.Mode == TrainingMode.FeatureExtraction)
+                (save, score) = TrainHead(ml, definition, backbone, split, cancellation);
+            else
+            {
+                var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation);
+                save = temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary);
+                score = (images, step) => Score(ml, model, images, step, cancellation);
+            }
             Report("Saving the model", 0, 0);
-            folder.Write(RunFolder.ModelFile, temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary));
+            folder.Write(RunFolder.ModelFile, save);
 
             var test = score(split.Test, "Evaluating on the test set");
             var validation = split.Validation.Count > 0 ? score(split.Validation, "Evaluating on the validation set") : null;
@@ -97,15 +103,16 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     }
 
     /// <summary>
-    /// The feature-extraction model, and how to score image sets with it: the head on the sets' features, stored like the
-    /// training features (the featurizer is deterministic, so this is exactly what the saved model computes).
+    /// How to save the feature-extraction model, and how to score image sets with it: the head on the sets' features,
+    /// stored like the training features (the featurizer is deterministic, so this is exactly what the saved model
+    /// computes). The featurizer is built only if some features or the model's stored featurizer are missing.
     /// </summary>
-    (ITransformer Model, Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> Score) TrainHead(MLContext ml,
+    (Action<string> Save, Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> Score) TrainHead(MLContext ml,
         ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
     {
         var config = definition.Config;
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
-        var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages);
+        var featurizer = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages));
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
         var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}"))
                           + $"\n{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}"
@@ -116,10 +123,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var copies = config.Head!.AugmentedCopies;
         if (copies > 0)
         {
-            var augmenting = ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
+            var augmenting = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
                 .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale))
                 .Append(ml.Transforms.BackboneFeaturesFromPixels(backbone))
-                .Fit(noImages);
+                .Fit(noImages));
             var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(config.Augmentation, ConfigJson.Options)}";
             sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count), augmentationKey));
         }
@@ -139,7 +146,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             var scored = toValue.Transform(head.Transform(setFeatures));
             return ClassifierEvaluator.Predictions(scored, labelled.Select(i => (i.Path, (string?)i.Label)).ToList(), cancellation: cancellation);
         }
-        return (new TransformerChain<ITransformer>(featurizer, head, toValue), Score);
+        return (path => FeatureExtractionModel.Save(ml, featurizer, backboneKey, [head, toValue], path, store), Score);
     }
 
     ITransformer TrainNetwork(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split,

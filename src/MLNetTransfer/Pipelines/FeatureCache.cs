@@ -26,18 +26,28 @@ public static class FeatureCache
     {
         var input = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.ImagePath }));
         var rows = new List<Row>(images.Count * sources.Sum(s => s.Passes));
-        DataViewType? type = null;
+        VectorDataViewType? type = null;
         foreach (var source in sources)
         {
-            var column = source.Featurizer.GetOutputSchema(input.Schema)["Features"];
-            if (column.Type is not VectorDataViewType { Size: > 0 } vector)
-                throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size vector");
-            type ??= column.Type;
             var file = storeFolder is null ? null : Path.Combine(storeFolder, StoredName(source, images));
-            var stored = file is null ? null : FeatureFile.TryRead(file, images.Count * source.Passes, vector.Size);
-            var features = stored ?? Run(source, input, images.Count, cancellation);
-            // Written anew where missing or unreadable (a file of another length, say).
-            if (file is not null && stored is null) FeatureFile.Write(file, features);
+            var stored = file is null ? null : FeatureFile.TryRead(file, images.Count * source.Passes);
+            List<float[]> features;
+            if (stored is null)
+            {
+                // Built only here: a run whose features are all stored never loads the backbone.
+                var column = source.Featurizer.Value.GetOutputSchema(input.Schema)["Features"];
+                if (column.Type is not VectorDataViewType { Size: > 0 } vector || vector.ItemType != NumberDataViewType.Single)
+                    throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size float vector");
+                type ??= vector;
+                features = Run(source, input, images.Count, cancellation);
+                // Written anew where missing or unreadable (a file of another length, say).
+                if (file is not null) FeatureFile.Write(file, features, vector.Dimensions);
+            }
+            else
+            {
+                type ??= new VectorDataViewType(NumberDataViewType.Single, stored.Dimensions);
+                features = stored.Rows;
+            }
             rows.AddRange(features.Select((f, i) => new Row { Label = images[i % images.Count].Label, Features = f }));
         }
         var schema = SchemaDefinition.Create(typeof(Row));
@@ -49,7 +59,7 @@ public static class FeatureCache
     static List<float[]> Run(Source source, IDataView input, int count, CancellationToken cancellation)
     {
         var progress = source.Progress?.Invoke();
-        var output = source.Featurizer.Transform(input);
+        var output = source.Featurizer.Value.Transform(input);
         var column = output.Schema["Features"];
         var features = new List<float[]>(count * source.Passes);
         for (var pass = 0; pass < source.Passes; pass++)
@@ -81,11 +91,11 @@ public static class FeatureCache
     }
 
     /// <summary>A featurizer and how to run it.</summary>
-    /// <param name="Featurizer">Image path to Features.</param>
+    /// <param name="Featurizer">Image path to Features; built only when some features are not stored.</param>
     /// <param name="Passes">Passes over the images: more than one only for a featurizer that augments.</param>
     /// <param name="Progress">Where to report rows done; made when the source starts, so progress steps appear in the order they run.</param>
     /// <param name="Key">Everything the featurizer's output depends on besides the images (backbone files, augmentation and seed); stored features are found by it.</param>
-    public sealed record Source(ITransformer Featurizer, int Passes, Func<IProgress<int>?>? Progress, string Key = "");
+    public sealed record Source(Lazy<ITransformer> Featurizer, int Passes, Func<IProgress<int>?>? Progress, string Key = "");
 
     /// <summary>The input schema of a model built on <see cref="BackboneCatalog.ExtractBackboneFeatures"/>: an image path only.</summary>
     public static DataViewSchema ImagePathSchema()

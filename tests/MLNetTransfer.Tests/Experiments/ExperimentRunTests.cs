@@ -48,20 +48,27 @@ public sealed class ExperimentRunTests : IDisposable
     }
 
     [Fact]
-    public void The_saved_model_scores_an_image_path_alone_in_a_fresh_context()
+    public void The_saved_model_scores_an_image_path_alone_in_a_fresh_context_also_when_a_rerun_took_its_featurizer_from_the_store()
     {
-        var result = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder)));
-        var expected = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        var first = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder)));
+        Assert.Single(Directory.GetFiles(folder["runs/.feature-cache"], "*.model.zip"));
+        // Another head on the stored features: its model.zip is the stored featurizer's entries and this head's.
+        var rerun = new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, head: """{ "trainer": "lbfgs-maximum-entropy", "l2Regularization": 0.001 }""")));
+        Assert.NotEqual(File.ReadAllText(Path.Combine(first.Folder, "predictions.csv")), File.ReadAllText(Path.Combine(rerun.Folder, "predictions.csv")));
 
-        var ml = new MLContext();
-        var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var inputSchema);
-        Assert.Equal(["ImagePath"], inputSchema.Select(c => c.Name));
-        var engine = ml.Model.CreatePredictionEngine<AppInput, AppOutput>(model);
-        foreach (var row in expected)
+        foreach (var result in new[] { first, rerun })
         {
-            var output = engine.Predict(new AppInput { ImagePath = row[0] });
-            Assert.Equal(row[2], output.PredictedLabel);
-            Assert.Equal(float.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), output.Score[0], 5);
+            var expected = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+            var ml = new MLContext();
+            var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var inputSchema);
+            Assert.Equal(["ImagePath"], inputSchema.Select(c => c.Name));
+            var engine = ml.Model.CreatePredictionEngine<AppInput, AppOutput>(model);
+            foreach (var row in expected)
+            {
+                var output = engine.Predict(new AppInput { ImagePath = row[0] });
+                Assert.Equal(row[2], output.PredictedLabel);
+                Assert.Equal(float.Parse(row[3], System.Globalization.CultureInfo.InvariantCulture), output.Score[0], 5);
+            }
         }
     }
 
