@@ -32,7 +32,8 @@ public static class Timing
     // Each work once to warm up, then rounds until the budget has passed (at least three): sorted run times of each.
     static (List<double>[] Times, double PeakMegabytes) Rounds(IReadOnlyList<Action> works, double seconds)
     {
-        using var memory = new MemorySampler();
+        using var self = Process.GetCurrentProcess();
+        using var memory = new MemorySampler(self);
         foreach (var work in works) work();
         var times = works.Select(_ => new List<double>()).ToArray();
         var budget = Stopwatch.StartNew();
@@ -47,37 +48,5 @@ public static class Timing
         }
         foreach (var list in times) list.Sort();
         return (times, memory.PeakMegabytes);
-    }
-
-    // Polls the working set: the process-wide peak counter cannot be reset between measurements.
-    sealed class MemorySampler : IDisposable
-    {
-        readonly CancellationTokenSource stop = new();
-        readonly Thread thread;
-        long peak;
-
-        public MemorySampler()
-        {
-            thread = new Thread(() =>
-            {
-                using var process = Process.GetCurrentProcess();
-                while (!stop.IsCancellationRequested)
-                {
-                    process.Refresh();
-                    peak = Math.Max(peak, process.WorkingSet64);
-                    Thread.Sleep(10);
-                }
-            }) { IsBackground = true };
-            thread.Start();
-        }
-
-        public double PeakMegabytes => Interlocked.Read(ref peak) / 1048576.0;
-
-        public void Dispose()
-        {
-            stop.Cancel();
-            thread.Join();
-            stop.Dispose();
-        }
     }
 }

@@ -175,6 +175,9 @@ public sealed class CliTests : IDisposable
         Assert.Equal(["forward pass"], References("Grad-CAM"));
         Assert.Single(References("augmentation of a batch"));
         Assert.Contains(measurements.Keys, name => name.StartsWith("filter ascent", StringComparison.Ordinal));
+        // The re-run figures train on all 64 generated photos, in processes of their own.
+        Assert.Contains("feature-extraction experiment, first run (64 photos)", measurements.Keys);
+        Assert.Equal(["first run"], References("the same, re-run with another head"));
         Assert.Contains("raw ONNX Runtime", result.Output);
     }
 

@@ -21,7 +21,7 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--data <DIR>")]
-        [Description("Images to measure on (searched recursively). Default: a generated synthetic set.")]
+        [Description("Images to measure on (searched recursively); the re-run figures train on all of them, one class per sub-folder. Default: a generated synthetic set.")]
         public string? Data { get; init; }
 
         [CommandOption("--images <N>")]
@@ -81,6 +81,15 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
             measurements.AddRange(figures);
         }
         Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
+        try
+        {
+            Add(RerunBench.Run(root, cancellation));
+        }
+        catch (DataException e)
+        {
+            // Any folder of images serves the other figures; this one needs an experiment's class sub-folders.
+            Console.MarkupLine($"[yellow]re-run figures skipped: {Markup.Escape(e.Message)}[/]");
+        }
         using var inputs = Prepare(backbone, images);
         Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, precision, trainingLimit, defaultTrainingLimit));
         using var explained = inputs.narrow(0, 0, Math.Min(8, settings.Batch));

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace MLNetTransfer.Cli.Benchmarks;
+
+/// <summary>
+/// Polls a process's working set while a measurement runs: the process-wide peak counter cannot be reset between
+/// measurements, and a child process's cannot be read once it has exited.
+/// </summary>
+public sealed class MemorySampler : IDisposable
+{
+    readonly CancellationTokenSource stop = new();
+    readonly Thread thread;
+    long peak;
+
+    public MemorySampler(Process process)
+    {
+        thread = new Thread(() =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    process.Refresh();
+                    if (process.HasExited) return;
+                    Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), process.WorkingSet64));
+                }
+                catch (InvalidOperationException)
+                {
+                    return; // exited between the check and the read
+                }
+                Thread.Sleep(10);
+            }
+        }) { IsBackground = true };
+        thread.Start();
+    }
+
+    /// <summary>The largest working set seen so far, in megabytes.</summary>
+    public double PeakMegabytes => Interlocked.Read(ref peak) / 1048576.0;
+
+    public void Dispose()
+    {
+        stop.Cancel();
+        thread.Join();
+        stop.Dispose();
+    }
+}
