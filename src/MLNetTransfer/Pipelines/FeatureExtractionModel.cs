@@ -38,8 +38,15 @@ public static class FeatureExtractionModel
 
         ml.Model.Save(new TransformerChain<ITransformer>([featurizer.Value, .. head]), FeatureCache.ImagePathSchema(), path);
         if (stored is null) return;
-        Directory.CreateDirectory(storeFolder!);
-        Core.AtomicFile.Write(stored, temporary => File.Copy(path, temporary, overwrite: true));
+        try
+        {
+            Directory.CreateDirectory(storeFolder!);
+            Core.AtomicFile.Write(stored, temporary => File.Copy(path, temporary, overwrite: true));
+        }
+        catch (IOException)
+        {
+            // The copy only saves the next run time (a full disk, or another run replacing it at once): the model is saved.
+        }
     }
 
     // The stored model with every entry outside the featurizer's folder replaced by the head's; false where the stored
@@ -52,9 +59,9 @@ public static class FeatureExtractionModel
         var entries = Entries(headOnly);
         if (entries.Keys.Count(InFeaturizer) != 1) return false;
 
-        File.Copy(stored, path, overwrite: true);
         try
         {
+            File.Copy(stored, path, overwrite: true);
             using var archive = ZipFile.Open(path, ZipArchiveMode.Update);
             if (!archive.Entries.Any(e => InFeaturizer(e.FullName))) return false;
             foreach (var entry in archive.Entries.ToList())
@@ -73,9 +80,9 @@ public static class FeatureExtractionModel
             }
             return true;
         }
-        catch (InvalidDataException)
+        catch (Exception e) when (e is InvalidDataException or IOException)
         {
-            return false;
+            return false; // damaged, or being replaced by another run: saved in full instead
         }
     }
 
