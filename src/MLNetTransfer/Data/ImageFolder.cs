@@ -24,8 +24,12 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
     /// <param name="root">The folder with one sub-folder per class.</param>
     /// <param name="exifOrientationApplied">Whether images will be turned upright by their EXIF orientation; when not, each photo that has one gets a warning.</param>
+    /// <param name="checksFolder">
+    /// Where to keep what this scan found for each file, so that the next scan of the folder decodes only files whose
+    /// size or modification time changed. Default: null, every file is checked.
+    /// </param>
     /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
-    public static ImageFolder Scan(string root, bool exifOrientationApplied = false)
+    public static ImageFolder Scan(string root, bool exifOrientationApplied = false, string? checksFolder = null)
     {
         if (!Directory.Exists(root)) throw new Core.DataException($"folder not found: {root}");
         var classFolders = Directory.GetDirectories(root)
@@ -35,28 +39,37 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         if (classFolders.Count < 2)
             throw new Core.DataException($"{root} has {classFolders.Count} class folder(s); a classifier needs at least two (one sub-folder of images per class)");
 
+        var checksFile = checksFolder is null ? null : StoredChecks.PathFor(checksFolder, root, exifOrientationApplied);
+        var earlier = checksFile is null ? [] : StoredChecks.Read(checksFile);
+        var checks = new Dictionary<string, StoredChecks.Check>();
         var images = new List<LabeledImage>();
         var skipped = new List<SkippedFile>();
         foreach (var folder in classFolders)
         {
             var label = Path.GetFileName(folder);
             var before = images.Count;
-            var files = Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
-            // Checking decodes every file: in parallel, in order.
+            var files = Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(Path.GetFullPath).ToList();
+            // Checking decodes every file not checked before as it is now: in parallel, in order.
             var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
             {
-                if (!IsImageFile(file)) return (file, 0L, (Reason: (string?)$"not an image extension ({string.Join(", ", Extensions)})", Warning: (string?)null));
-                var length = new FileInfo(file).Length;
-                return (file, length, Check(file, length, exifOrientationApplied));
+                var info = new FileInfo(file);
+                if (!IsImageFile(file)) return (file, new StoredChecks.Check(info.Length, 0, $"not an image extension ({string.Join(", ", Extensions)})", null));
+                var modified = info.LastWriteTimeUtc.Ticks;
+                if (earlier.TryGetValue(file, out var check) && check.Length == info.Length && check.ModifiedTicks == modified) return (file, check);
+                var (reason, warning) = Check(file, info.Length, exifOrientationApplied);
+                return (file, new StoredChecks.Check(info.Length, modified, reason, warning));
             }).ToList();
-            foreach (var (file, length, (reason, warning)) in checkedFiles)
+            foreach (var (file, check) in checkedFiles)
             {
-                if (reason is not null) skipped.Add(new SkippedFile(file, reason));
-                else images.Add(new LabeledImage(Path.GetFullPath(file), label, length, warning));
+                checks[file] = check;
+                if (check.Reason is not null) skipped.Add(new SkippedFile(file, check.Reason));
+                else images.Add(new LabeledImage(file, label, check.Length, check.Warning));
             }
             if (images.Count == before)
                 throw new Core.DataException($"class folder '{label}' has no usable images: {folder}");
         }
+        if (checksFile is not null && !(checks.Count == earlier.Count && checks.All(c => earlier.TryGetValue(c.Key, out var e) && e == c.Value)))
+            StoredChecks.Write(checksFile, checks);
         return new ImageFolder(Path.GetFullPath(root), classFolders.Select(Path.GetFileName).ToList()!, images, skipped);
     }
 

@@ -18,7 +18,10 @@ namespace MLNetTransfer.Experiments;
 /// </summary>
 public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
 {
-    /// <summary>The folder in a config's output folder where backbone features are kept between runs.</summary>
+    /// <summary>
+    /// The folder in a config's output folder where backbone features, the feature-extraction model's featurizer and
+    /// each dataset folder's file checks are kept between runs.
+    /// </summary>
     public const string FeatureStoreFolder = ".feature-cache";
 
     /// <summary>Runs the experiment in a new run folder, or continues the interrupted run in <paramref name="resumeFolder"/>.</summary>
@@ -229,7 +232,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             try
             {
-                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply);
+                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply,
+                    Path.Combine(definition.Resolve(definition.Config.Output), FeatureStoreFolder));
             }
             catch (DataException e)
             {
