@@ -86,7 +86,8 @@ public static class FeatureExtractionModel
         }
     }
 
-    static bool InFeaturizer(string entry) => entry.StartsWith(FeaturizerFolder, StringComparison.Ordinal);
+    // ML.NET names entries with the system's directory separator: '\' on Windows.
+    static bool InFeaturizer(string entry) => entry.Replace('\\', '/').StartsWith(FeaturizerFolder, StringComparison.Ordinal);
 
     static Dictionary<string, byte[]> Entries(MemoryStream zip)
     {
