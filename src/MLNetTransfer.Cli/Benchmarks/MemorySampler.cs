@@ -22,7 +22,7 @@ public sealed class MemorySampler : IDisposable
                 {
                     process.Refresh();
                     if (process.HasExited) return;
-                    Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), process.WorkingSet64));
+                    peak = Math.Max(peak, process.WorkingSet64);
                 }
                 catch (InvalidOperationException)
                 {

@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace MLNetTransfer.Core;
 
-/// <summary>File names made from names that are not ours (ONNX tensors, class names).</summary>
+/// <summary>File names made from names that are not ours (ONNX tensors, class names), or from what a stored file holds.</summary>
 public static class FileNames
 {
     /// <summary><paramref name="name"/> with every character that some file system refuses replaced by '_'.</summary>
@@ -10,4 +13,11 @@ public static class FileNames
         var safe = new string(name.Select(c => invalid.Contains(c) || char.IsControl(c) ? '_' : c).ToArray()).Trim('.', ' ');
         return safe.Length == 0 ? "_" : safe;
     }
+
+    /// <summary>
+    /// The name of a stored file found by <paramref name="key"/>, everything its content depends on: 32 hex digits of the
+    /// key's SHA-256, then <paramref name="extension"/>.
+    /// </summary>
+    public static string ForKey(string key, string extension) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..32] + extension;
 }

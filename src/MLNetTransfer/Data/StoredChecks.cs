@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace MLNetTransfer.Data;
@@ -20,7 +18,7 @@ static class StoredChecks
 
     /// <summary>The file in <paramref name="folder"/> holding the checks of <paramref name="root"/> under these settings.</summary>
     public static string PathFor(string folder, string root, bool exifOrientationApplied) =>
-        Path.Combine(folder, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{Path.GetFullPath(root)}\n{exifOrientationApplied}")))[..32] + ".checks");
+        Path.Combine(folder, Core.FileNames.ForKey($"{Path.GetFullPath(root)}\n{exifOrientationApplied}", ".checks"));
 
     public static Dictionary<string, Check> Read(string path)
     {

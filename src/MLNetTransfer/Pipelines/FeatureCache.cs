@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using System.Security.Cryptography;
 using System.Text;
 using MLNetTransfer.Core;
 
@@ -87,7 +86,7 @@ public static class FeatureCache
             var info = new FileInfo(path);
             text.Append(Path.GetFullPath(path)).Append('\t').Append(info.Length).Append('\t').Append(info.LastWriteTimeUtc.Ticks).Append('\n');
         }
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32] + ".features";
+        return FileNames.ForKey(text.ToString(), ".features");
     }
 
     /// <summary>A featurizer and how to run it.</summary>

@@ -1,6 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Image;
@@ -110,7 +108,6 @@ public static class FeatureExtractionModel
     {
         var builds = string.Join("\n", new[] { typeof(FeatureExtractionModel), typeof(TransformerChain<>), typeof(ImageLoadingTransformer), typeof(OnnxTransformer) }
             .Select(t => t.Assembly.ManifestModule.ModuleVersionId));
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{featurizerKey}\n{builds}"));
-        return Convert.ToHexStringLower(hash)[..32] + ".model.zip";
+        return Core.FileNames.ForKey($"{featurizerKey}\n{builds}", ".model.zip");
     }
 }
