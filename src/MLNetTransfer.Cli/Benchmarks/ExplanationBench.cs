@@ -19,18 +19,24 @@ public static class ExplanationBench
         var count = inputs.shape[0];
         var layer = CamMethod.DefaultLayer(graph);
 
-        var (forwardTime, forwardMemory) = Timing.Median(() =>
-        {
-            using var _ = no_grad();
-            using var scope = NewDisposeScope();
-            network.forward(inputs);
-        }, seconds);
         var gradCam = new GradCam();
-        var (camTime, camMemory) = Timing.Median(() =>
-        {
-            using var scope = NewDisposeScope();
-            gradCam.Compute(network, inputs, layer);
-        }, seconds);
+        // In turn, pass after pass, so a drift in this shared machine's speed hits both alike.
+        var (times, memory) = Timing.Interleaved(
+        [
+            () =>
+            {
+                using var _ = no_grad();
+                using var scope = NewDisposeScope();
+                network.forward(inputs);
+            },
+            () =>
+            {
+                using var scope = NewDisposeScope();
+                gradCam.Compute(network, inputs, layer);
+            },
+        ], seconds);
+        var (forwardTime, camTime) = (times[0], times[1]);
+        var (forwardMemory, camMemory) = (memory[0], memory[1]);
 
         const int steps = 3;
         var ascent = new FilterAscent(graph, x => x, (int)inputs.shape[3], (int)inputs.shape[2]);

@@ -16,7 +16,8 @@ public sealed class MemorySampler : IDisposable
     {
         thread = new Thread(() =>
         {
-            while (!stop.IsCancellationRequested)
+            // At least one reading, even for a measurement shorter than the polling interval.
+            do
             {
                 try
                 {
@@ -29,7 +30,7 @@ public sealed class MemorySampler : IDisposable
                     return; // exited between the check and the read
                 }
                 Thread.Sleep(10);
-            }
+            } while (!stop.IsCancellationRequested);
         }) { IsBackground = true };
         thread.Start();
     }
