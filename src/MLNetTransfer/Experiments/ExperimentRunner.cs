@@ -133,8 +133,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(config.Augmentation, ConfigJson.Options)}";
             sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count), augmentationKey));
         }
-        // Beside the runs, so every experiment writing there shares them; deleting the folder only costs time.
-        var store = Path.Combine(definition.Resolve(config.Output), FeatureStoreFolder);
+        var store = Store(definition);
         var features = FeatureCache.Compute(ml, images, sources, cancellation, store);
 
         Report("Training the head", 0, 0);
@@ -221,6 +220,9 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     static IEstimator<ITransformer> LabelKeys(MLContext ml, IReadOnlyList<string> classes) =>
         ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label", keyData: ml.Data.LoadFromEnumerable(classes.Select(c => new ClassName { Value = c })));
 
+    // Beside the runs, so every experiment writing there shares it; deleting the folder only costs time.
+    static string Store(ExperimentDefinition definition) => Path.Combine(definition.Resolve(definition.Config.Output), FeatureStoreFolder);
+
     IReadOnlyList<Prediction> Score(MLContext ml, ITransformer model, IReadOnlyList<LabeledImage> images, string step, CancellationToken cancellation) =>
         ClassifierEvaluator.Predict(ml, model, images.Select(i => (i.Path, (string?)i.Label)).ToList(), Counter(step, images.Count), cancellation);
 
@@ -232,8 +234,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             try
             {
-                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply,
-                    Path.Combine(definition.Resolve(definition.Config.Output), FeatureStoreFolder));
+                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply, Store(definition));
             }
             catch (DataException e)
             {
