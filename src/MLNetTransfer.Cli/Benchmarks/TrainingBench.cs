@@ -37,8 +37,10 @@ public static class TrainingBench
             Precision = precision,
         };
         var (epochs, float32Epochs) = (new List<double>(), new List<double>());
+        // The framework streams its images from a store, as it does in a run.
+        using var store = ImageStore.FromTensor(inputs, labels);
         void Framework(TrainingSettings chosen, List<double> seconds) =>
-            seconds.Add(new TransferTrainingLoop(network, chosen).Run(new LabeledTensors(inputs, labels), null)[^1].Seconds);
+            seconds.Add(new TransferTrainingLoop(network, chosen).Run(store, null)[^1].Seconds);
         using var sameNetwork = new BareLoop(network, inputs, targets, batchSize);
         using var resnet18 = torchvision.models.resnet18(num_classes: 2);
         using var torchVision = new BareLoop(resnet18, inputs, targets, batchSize);

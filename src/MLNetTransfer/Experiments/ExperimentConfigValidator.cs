@@ -82,6 +82,7 @@ public static partial class ExperimentConfigValidator
     static void ValidateTraining(TrainingMode mode, TrainingConfig training, Action<string, string> fail)
     {
         if (training.BatchSize is < 1 or > 1024) fail("training.batchSize", $"must be between 1 and 1024 (got {training.BatchSize})");
+        if (training.MemoryBudgetMB < 0) fail("training.memoryBudgetMB", $"must be 0 or more (got {training.MemoryBudgetMB})");
         if (training.LabelSmoothing is < 0 or >= 1 || double.IsNaN(training.LabelSmoothing)) fail("training.labelSmoothing", $"must be at least 0 and below 1 (got {training.LabelSmoothing})");
         if (training.EarlyStopping is { Patience: < 1 } stopping) fail("training.earlyStopping.patience", $"must be 1 or more (got {stopping.Patience})");
         if (training.Phases is not { } phases) return;

@@ -52,13 +52,14 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         try
         {
             var ml = new MLContext(config.Seed);
+            var notes = new List<string>();
             Action<string> save;
             Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> score;
             if (config.Mode == TrainingMode.FeatureExtraction)
                 (save, score) = TrainHead(ml, definition, backbone, split, cancellation);
             else
             {
-                var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, cancellation);
+                var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, notes.Add, cancellation);
                 save = temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary);
                 score = (images, step) => Score(ml, model, images, step, cancellation);
             }
@@ -72,7 +73,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(test, split.Classes));
             folder.WriteJson(RunFolder.MetricsFile, metrics);
 
-            record = record with { Status = RunRecord.Completed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+            record = record with { Notes = notes.Count > 0 ? notes : null, Status = RunRecord.Completed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
             folder.WriteJson(RunFolder.RunFile, record);
             return new RunResult(folder.Path, record, metrics);
         }
@@ -117,9 +118,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages));
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
-        var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}"))
-                          + $"\n{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}"
-                          + (backbone.ApplyExifOrientation ? "\nEXIF orientation applied" : "");
+        var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}")) + "\n" + PixelsKey(backbone);
         List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
@@ -152,10 +151,14 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     }
 
     ITransformer TrainNetwork(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split,
-        RunFolder folder, bool resume, CancellationToken cancellation)
+        RunFolder folder, bool resume, Action<string> note, CancellationToken cancellation)
     {
         var config = definition.Config;
         var training = config.Training!;
+        var inFlight = new TrainingSettings { BatchSize = training.BatchSize }.InFlightBytes([3, backbone.Height, backbone.Width]);
+        if (training.MemoryBudgetMB * (1L << 20) < inFlight)
+            throw new ConfigException(definition.ConfigPath, "training.memoryBudgetMB",
+                $"{training.MemoryBudgetMB} MB cannot hold the batches in flight ({training.BatchSize} images of 3 x {backbone.Height} x {backbone.Width}, three batches): it needs at least {(inFlight + (1L << 20) - 1) >> 20}");
         var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(LabelKeys(ml, split.Classes));
         IDataView Load(IReadOnlyList<LabeledImage> images) =>
             ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
@@ -180,6 +183,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             ModelFolder = folder.Path,
             Resume = resume,
             Cancellation = cancellation,
+            PixelScale = backbone.Scale,
+            ImageCacheFolder = Store(definition),
+            PixelsKey = PixelsKey(backbone),
+            Notice = note,
             Training = new TrainingSettings
             {
                 Phases = training.Phases!,
@@ -187,6 +194,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
                 LabelSmoothing = training.LabelSmoothing,
                 Precision = training.Precision,
                 EarlyStopping = training.EarlyStopping,
+                MemoryBudgetMB = training.MemoryBudgetMB,
                 Seed = config.Seed,
                 CheckpointFolder = checkpoints,
                 Augmentation = config.Augmentation is { ChangesImages: true } augmentation ? new ImageAugmenter(augmentation, config.Seed, backbone.Scale) : null,
@@ -219,6 +227,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
 
     static IEstimator<ITransformer> LabelKeys(MLContext ml, IReadOnlyList<string> classes) =>
         ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label", keyData: ml.Data.LoadFromEnumerable(classes.Select(c => new ClassName { Value = c })));
+
+    // What decoded pixels depend on besides the files: decoded images and features are both found by it.
+    static string PixelsKey(Backbones.Backbone backbone) =>
+        $"{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}" + (backbone.ApplyExifOrientation ? "\nEXIF orientation applied" : "");
 
     // Beside the runs, so every experiment writing there shares it; deleting the folder only costs time.
     static string Store(ExperimentDefinition definition) => Path.Combine(definition.Resolve(definition.Config.Output), FeatureStoreFolder);

@@ -2,7 +2,10 @@ using MLNetTransfer.Data;
 
 namespace MLNetTransfer.Experiments;
 
-/// <summary>What <c>run.json</c> records about a run: enough to know what ran, on what, with which versions.</summary>
+/// <summary>
+/// What <c>run.json</c> records about a run: enough to know what ran, on what, with which versions; and its notes, what
+/// the run did other than asked and why (a cache kept on disk because it exceeded the memory budget).
+/// </summary>
 /// <remarks><see cref="Backbone"/>'s ONNX paths are file names in the run folder, so a run folder can be moved.</remarks>
 public sealed record RunRecord(
     string Experiment,
@@ -16,7 +19,8 @@ public sealed record RunRecord(
     IReadOnlyDictionary<string, string> Versions,
     DateTime? FinishedUtc = null,
     double? Seconds = null,
-    Training.TrainingPrecision? Precision = null)
+    Training.TrainingPrecision? Precision = null,
+    IReadOnlyList<string>? Notes = null)
 {
     public const string Running = "running";
     public const string Completed = "completed";

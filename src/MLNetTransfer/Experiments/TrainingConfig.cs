@@ -18,6 +18,9 @@ public sealed record TrainingConfig
     [Description("Number format while training: auto (mixed-bfloat16 where the CPU computes bfloat16 natively, else float32), float32, or mixed-bfloat16 (convolutions and matrix products in bfloat16; weights, head, loss and optimizer in float32). Default: auto.")]
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
 
+    [Description("Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch. Decoded images are always kept on disk, in the output folder's .feature-cache. Default: 512.")]
+    public int MemoryBudgetMB { get; init; } = 512;
+
     [Description("Training phases, run in order. Default: frozen-base: 5 epochs of the head; fine-tune: 3 epochs of the head, then 3 with the top stage at a tenth of the rate; from-scratch: 30 epochs of everything.")]
     public TrainingPhase[]? Phases { get; init; }
 }

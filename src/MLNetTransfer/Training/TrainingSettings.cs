@@ -24,6 +24,18 @@ public sealed record TrainingSettings
     /// <summary>Changes each training image anew every epoch; null for none. Validation images are never changed.</summary>
     public Pipelines.Augmentation.ImageAugmenter? Augmentation { get; init; }
 
+    /// <summary>
+    /// Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch.
+    /// It must at least hold the batches in flight (<see cref="InFlightBytes"/>). Default: 512.
+    /// </summary>
+    public int MemoryBudgetMB { get; init; } = 512;
+
+    /// <summary>
+    /// The memory the batches in flight take: the one training, and those read ahead, as float32 images of
+    /// <paramref name="imageShape"/> ([channels, height, width]).
+    /// </summary>
+    public long InFlightBytes(IReadOnlyList<long> imageShape) => 3L * BatchSize * imageShape.Aggregate(4L, (a, b) => a * b);
+
     /// <summary>Where a checkpoint is written after each epoch; null for none.</summary>
     public string? CheckpointFolder { get; init; }
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetTransfer.Backbones;
@@ -61,6 +62,26 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// <summary>Folder the trained network (<see cref="NetworkFileName"/>) is written to. Required.</summary>
         public string ModelFolder { get; set; } = null!;
 
+        /// <summary>
+        /// The scale ExtractPixels applied (its <c>scaleImage</c>) when the feature column holds its output: the images are
+        /// then kept as bytes while training, a quarter of float32's size. Default: null (kept as float32).
+        /// </summary>
+        public float? PixelScale { get; set; }
+
+        /// <summary>
+        /// A folder where the decoded training and validation images are kept between fits (<see cref="ImageStore"/>),
+        /// found by <see cref="PixelsKey"/> and the files named in the ImagePath column, with their sizes and modification
+        /// times: a later fit on the same files decodes nothing, and a changed file makes its set decode again. Default:
+        /// null (a temporary file in <see cref="ModelFolder"/> for each fit, or when the data has no ImagePath column).
+        /// </summary>
+        public string? ImageCacheFolder { get; set; }
+
+        /// <summary>Everything the feature column's pixels depend on besides the files (size, channel order, scale, orientation), for <see cref="ImageCacheFolder"/>. Default: empty.</summary>
+        public string PixelsKey { get; set; } = "";
+
+        /// <summary>Told once when a cache does not fit <see cref="TrainingSettings.MemoryBudgetMB"/>, and what is done instead. Default: none.</summary>
+        public Action<string>? Notice { get; set; }
+
         /// <summary>Continue from the checkpoint in <see cref="TrainingSettings.CheckpointFolder"/>. Default: false.</summary>
         public bool Resume { get; set; }
 
@@ -80,19 +101,20 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var classes = Classes(input.Schema[options.LabelColumnName]);
         var first = options.Preprocessor ?? options.Backbone;
         var inputShape = OnnxModelInfo.Read(first.Path).Inputs.Single(i => i.Name == first.InputName).Shape;
-        using var train = Read(input, inputShape);
-        using var validation = options.ValidationSet is null ? null : Read(options.ValidationSet, inputShape);
+        long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException("the backbone's input has a free dimension"))];
+        Directory.CreateDirectory(options.ModelFolder);
+        using var train = Store(input, imageShape);
+        using var validation = options.ValidationSet is null ? null : Store(options.ValidationSet, imageShape);
 
         manual_seed(options.Training.Seed);
         var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
         using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
-        var outputShape = OutputShape(backbone, preprocessor, train.Value.Inputs);
+        var outputShape = OutputShape(backbone, preprocessor, train);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
-        History = new TransferTrainingLoop(trained, options.Training, preprocessor)
-            .Run(train.Value, validation?.Value, options.EpochCallback, options.Resume, options.Cancellation);
+        History = new TransferTrainingLoop(trained, options.Training, preprocessor, options.ModelFolder)
+            .Run(train, validation, options.EpochCallback, options.Resume, options.Cancellation, options.Notice);
 
-        Directory.CreateDirectory(options.ModelFolder);
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
         NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.TestTimeFlips);
 
@@ -130,42 +152,42 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         return names.DenseValues().Select(n => n.ToString()).ToList();
     }
 
-    // Reads the whole column into one tensor [N, C, H, W] with the labels as 0-based class indices.
-    DisposableValue<LabeledTensors> Read(IDataView data, IReadOnlyList<long?> inputShape)
+    // The images of the feature column, decoded on a background task into a file, and their labels as 0-based class
+    // indices (read first: a pass over the labels and paths decodes no image).
+    ImageStore Store(IDataView data, long[] imageShape)
     {
-        long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException("the backbone's input has a free dimension"))];
-        var length = imageShape.Aggregate(1L, (a, b) => a * b);
-        var pixels = new List<float>();
-        var labels = new List<long>();
-        var featureColumn = data.Schema[options.FeatureColumnName];
         var labelColumn = data.Schema[options.LabelColumnName];
-        using (var cursor = data.GetRowCursor([featureColumn, labelColumn]))
+        var pathColumn = options.ImageCacheFolder is null ? null : data.Schema.GetColumnOrNull("ImagePath");
+        var labels = new List<long>();
+        var key = new StringBuilder(options.PixelsKey).Append('\n').AppendJoin('x', imageShape).Append(' ').Append(options.PixelScale).Append('\n');
+        using (var cursor = data.GetRowCursor(pathColumn is { } p ? [labelColumn, p] : [labelColumn]))
         {
-            var getPixels = cursor.GetGetter<VBuffer<float>>(featureColumn);
             var getLabel = cursor.GetGetter<uint>(labelColumn);
-            VBuffer<float> row = default;
-            uint key = 0;
+            var getPath = pathColumn is { } column ? cursor.GetGetter<ReadOnlyMemory<char>>(column) : null;
+            uint value = 0;
+            ReadOnlyMemory<char> imagePath = default;
             while (cursor.MoveNext())
             {
                 options.Cancellation.ThrowIfCancellationRequested();
-                getPixels(ref row);
-                getLabel(ref key);
-                if (row.Length != length) throw new InvalidOperationException($"an image has {row.Length} input values; the backbone takes {length}");
-                if (key == 0) throw new InvalidOperationException("a row has a missing label");
-                pixels.AddRange(row.DenseValues());
-                labels.Add(key - 1);
+                getLabel(ref value);
+                if (value == 0) throw new InvalidOperationException("a row has a missing label");
+                labels.Add(value - 1);
+                if (getPath is null) continue;
+                getPath(ref imagePath);
+                var info = new FileInfo(imagePath.ToString());
+                key.Append(info.FullName).Append('\t').Append(info.Exists ? info.Length : -1).Append('\t').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
             }
         }
-        var inputs = tensor(pixels.ToArray(), [labels.Count, .. imageShape]);
-        return new DisposableValue<LabeledTensors>(new LabeledTensors(inputs, labels.ToArray()), inputs);
+        var kept = pathColumn is null ? null : Path.Combine(options.ImageCacheFolder!, FileNames.ForKey(key.ToString(), ".images"));
+        return ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, options.Cancellation);
     }
 
-    static long[] OutputShape(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, Tensor inputs)
+    static long[] OutputShape(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         backbone.eval();
-        var first = inputs.narrow(0, 0, 1);
+        var first = images.Batches([[0]]).Single().ToTensor();
         return backbone.forward(preprocessor?.forward(first) ?? first).shape;
     }
 }

@@ -8,25 +8,39 @@ namespace MLNetTransfer.Training;
 
 /// <summary>
 /// Trains a <see cref="TransferNetwork"/> phase by phase. The part of the backbone a phase keeps frozen is run once per
-/// phase and its output cached (frozen layers are deterministic in inference mode), so each epoch runs only the layers
-/// that train: a frozen-base phase costs about what a dense classifier on cached features costs. The best epoch's
-/// weights (by the validation metric) are restored at the end. Reports each epoch; checkpoints after each epoch.
-/// With augmentation, every training batch is augmented, preprocessed and run through the frozen layers anew.
-/// The backbone computes in the settings' precision while it trains, and in float32 again afterwards.
+/// phase and its output kept (<see cref="FrozenOutputs"/>: frozen layers are deterministic in inference mode), so each
+/// epoch runs only the layers that train: a frozen-base phase costs about what a dense classifier on cached features
+/// costs. The images stream from an <see cref="ImageStore"/>, a few batches ahead, so memory does not grow with their
+/// number. The best epoch's weights (by the validation metric) are restored at the end. Reports each epoch;
+/// checkpoints after each epoch. With augmentation, every training batch is augmented, preprocessed and run through
+/// the frozen layers anew. The backbone computes in the settings' precision while it trains, and in float32 again
+/// afterwards.
 /// </summary>
 /// <param name="network">The backbone and head to train.</param>
-/// <param name="settings">Phases, batch size, augmentation, checkpoints.</param>
+/// <param name="settings">Phases, batch size, augmentation, memory budget, checkpoints.</param>
 /// <param name="preprocessor">A graph from the pixels the data holds to the backbone's input (run frozen); null when the data already is the backbone's input.</param>
-public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, OnnxGraphModule? preprocessor = null)
+/// <param name="scratchFolder">Where frozen layers' outputs beyond the memory budget are kept while a phase runs; null: the system's temporary folder.</param>
+public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, OnnxGraphModule? preprocessor = null, string? scratchFolder = null)
 {
-    public IReadOnlyList<EpochReport> Run(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch = null,
-        bool resume = false, CancellationToken cancellation = default)
+    /// <summary>Trains on <paramref name="train"/>, picking the best epoch on <paramref name="validation"/>.</summary>
+    /// <param name="train">The training images.</param>
+    /// <param name="validation">The validation images; null for none.</param>
+    /// <param name="onEpoch">Called after each epoch.</param>
+    /// <param name="resume">Continue from the checkpoint in <see cref="TrainingSettings.CheckpointFolder"/>.</param>
+    /// <param name="cancellation">Stops between batches.</param>
+    /// <param name="onNotice">Told, once, when a cache does not fit the memory budget and what is done instead.</param>
+    public IReadOnlyList<EpochReport> Run(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch = null,
+        bool resume = false, CancellationToken cancellation = default, Action<string>? onNotice = null)
     {
+        var needed = settings.InFlightBytes(train.ImageShape);
+        if (settings.MemoryBudgetMB * Megabyte < needed)
+            throw new ArgumentOutOfRangeException(nameof(TrainingSettings.MemoryBudgetMB), settings.MemoryBudgetMB,
+                $"MemoryBudgetMB {settings.MemoryBudgetMB} cannot hold the batches in flight; it needs at least {(needed + Megabyte - 1) / Megabyte}");
         // Only training computes in the chosen precision: the network leaves in float32 for explanations and export.
         network.Backbone.ComputeType = settings.Precision.ComputeType();
         try
         {
-            return Train(train, validation, onEpoch, resume, cancellation);
+            return Train(train, validation, onEpoch, resume, cancellation, onNotice);
         }
         finally
         {
@@ -34,8 +48,18 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         }
     }
 
-    List<EpochReport> Train(LabeledTensors train, LabeledTensors? validation, Action<EpochReport>? onEpoch, bool resume, CancellationToken cancellation)
+    const long Megabyte = 1 << 20;
+    List<EpochReport> Train(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch, bool resume, CancellationToken cancellation,
+        Action<string>? onNotice)
     {
+        var noticed = false;
+        void Notice(string message)
+        {
+            if (noticed) return;
+            noticed = true;
+            onNotice?.Invoke(message);
+        }
+
         var checkpoint = resume && settings.CheckpointFolder is { } folder ? TrainingCheckpoint.Read(folder) : null;
         var history = new List<EpochReport>(checkpoint?.History ?? []);
         var bestScore = checkpoint?.BestScore;
@@ -62,9 +86,13 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
             var cut = Cut(backbone);
             var augmentation = settings.Augmentation;
+            // Only layers past the preprocessing are worth keeping: preprocessing a batch costs less than reading it.
+            var frozen = cut != backbone.InputName;
             // Without augmentation the frozen part's output never changes within a phase: compute it once.
-            using var trainCache = augmentation is null ? Prefix(train.Inputs, cut) : null;
-            using var validationCache = validation is null ? null : Prefix(validation.Inputs, cut);
+            using var trainCache = augmentation is null && frozen ? Frozen(train, cut, settings.MemoryBudgetMB * Megabyte, Notice, cancellation) : null;
+            using var validationCache = validation is not null && frozen
+                ? Frozen(validation, cut, settings.MemoryBudgetMB * Megabyte - (trainCache is { InMemory: true } ? trainCache.Bytes : 0), Notice, cancellation)
+                : null;
             using var trainLabels = tensor(train.Labels);
             using var validationLabels = validation is null ? null : tensor(validation.Labels);
 
@@ -90,15 +118,17 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 network.train();
                 double lossSum = 0, rate = 0;
                 long correct = 0;
+                var steps = Enumerable.Range(0, stepsPerEpoch)
+                    .Select(s => order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)]).ToList();
+                using var images = trainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
                 for (var s = 0; s < stepsPerEpoch; s++)
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    if (images is not null && !images.MoveNext()) throw new InvalidOperationException("the image store ended early");
                     using var scope = NewDisposeScope();
-                    var indices = order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)];
-                    var batch = tensor(indices.Select(i => (long)i).ToArray());
-                    var labels = trainLabels.index_select(0, batch);
-                    var inputs = trainCache?.index_select(0, batch)
-                        ?? Prefix(augmentation!.Apply(train.Inputs.index_select(0, batch), epoch, indices), cut);
+                    var indices = steps[s];
+                    var labels = trainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
+                    var inputs = trainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), epoch, indices), cut);
                     var logits = network.ForwardFrom(cut, inputs);
                     var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: settings.LabelSmoothing);
                     optimizer.zero_grad();
@@ -106,11 +136,11 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                     rate = LearningRateSchedule.At(phase, e * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
                     foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
                     optimizer.step();
-                    lossSum += loss.item<float>() * batch.shape[0];
+                    lossSum += loss.item<float>() * indices.Length;
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
 
-                var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null) : Evaluate(cut, validationCache!, validationLabels!);
+                var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null) : Evaluate(cut, validation, validationCache, validationLabels!, cancellation);
                 var score = Score(validationLoss, validationAccuracy);
                 var improved = score is null || bestScore is null || Better(score, bestScore);
                 if (improved)
@@ -156,46 +186,62 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         return BackboneStages.Find(backbone).First(s => s.Layers.Any(trained.Contains)).Input;
     }
 
-    // Runs the preprocessing and the frozen part in inference mode and without gradients, batch by batch.
-    Tensor Prefix(Tensor inputs, string cut)
+    Tensor Augmented(Tensor images, int epoch, int[] indices) => settings.Augmentation?.Apply(images, epoch, indices) ?? images;
+
+    // The frozen layers' outputs for a phase, or null (recomputed every batch) where they cannot be kept.
+    FrozenOutputs? Frozen(ImageStore images, string cut, long budget, Action<string> notice, CancellationToken cancellation)
+    {
+        try
+        {
+            var outputs = FrozenOutputs.Compute(images, batch => Prefix(batch, cut), settings.BatchSize, budget, scratchFolder, cancellation);
+            if (!outputs.InMemory)
+                notice($"the frozen layers' outputs ({Describe(outputs.Bytes)}) exceed the memory budget (training.memoryBudgetMB = {settings.MemoryBudgetMB}): they are kept on disk and read batch by batch");
+            return outputs;
+        }
+        catch (IOException e)
+        {
+            notice($"the frozen layers' outputs could not be kept ({e.Message}): they are recomputed for every batch, which is slower");
+            return null;
+        }
+    }
+
+    static string Describe(long bytes) => $"{bytes / (double)Megabyte:0} MB";
+
+    // Runs the preprocessing and the frozen part of a batch in inference mode and without gradients.
+    Tensor Prefix(Tensor batch, string cut)
     {
         var backbone = network.Backbone;
         var training = backbone.training;
         backbone.eval();
         preprocessor?.eval();
         using var _ = no_grad();
-        var parts = new List<Tensor>();
-        for (long start = 0; start < inputs.shape[0]; start += settings.BatchSize)
-        {
-            using var scope = NewDisposeScope();
-            var batch = inputs.narrow(0, start, Math.Min(settings.BatchSize, inputs.shape[0] - start));
-            if (preprocessor is not null) batch = preprocessor.forward(batch);
-            var output = cut == backbone.InputName ? batch : backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = ChannelsLast.Of(batch) }, [cut])[cut];
-            parts.Add(output.MoveToOuterDisposeScope());
-        }
+        if (preprocessor is not null) batch = preprocessor.forward(batch);
+        var output = cut == backbone.InputName ? batch : backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = ChannelsLast.Of(batch) }, [cut])[cut];
         backbone.train(training);
-        var all = parts.Count == 1 ? parts[0] : cat(parts, 0);
-        if (parts.Count > 1) foreach (var part in parts) part.Dispose();
-        return all;
+        return output;
     }
 
-    (double? Loss, double? Accuracy) Evaluate(string cut, Tensor inputs, Tensor labels)
+    (double? Loss, double? Accuracy) Evaluate(string cut, ImageStore images, FrozenOutputs? cache, Tensor labels, CancellationToken cancellation)
     {
         network.eval();
         using var _ = no_grad();
         double lossSum = 0;
         long correct = 0;
-        var count = inputs.shape[0];
-        for (long start = 0; start < count; start += settings.BatchSize)
+        // Only read when nothing is cached: the cache already holds what the images give.
+        var batches = cache is null ? images.InOrder(settings.BatchSize, cancellation) : null;
+        using var stream = batches?.GetEnumerator();
+        for (var start = 0; start < images.Count; start += settings.BatchSize)
         {
             using var scope = NewDisposeScope();
-            var length = Math.Min(settings.BatchSize, count - start);
-            var logits = network.ForwardFrom(cut, inputs.narrow(0, start, length));
+            var length = Math.Min(settings.BatchSize, images.Count - start);
+            if (stream is not null && !stream.MoveNext()) throw new InvalidOperationException("the image store ended early");
+            var inputs = cache?.Range(start, length) ?? Prefix(stream!.Current.ToTensor(), cut);
+            var logits = network.ForwardFrom(cut, inputs);
             var target = labels.narrow(0, start, length);
             lossSum += nn.functional.cross_entropy(logits, target).item<float>() * length;
             correct += logits.argmax(1).eq(target).sum().item<long>();
         }
-        return (lossSum / count, (double)correct / count);
+        return (lossSum / images.Count, (double)correct / images.Count);
     }
 
     double[]? Score(double? loss, double? accuracy) => loss is null ? null

@@ -62,6 +62,7 @@ public sealed class MixedPrecisionTests : IDisposable
         var images = Images();
         var labels = new long[] { 0, 0, 1, 1 };
         using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), new ClassifierHead(512, [], 2, 0));
+        using var store = ImageStore.FromTensor(images, labels);
         var seen = new List<ScalarType?>();
         var settings = new TrainingSettings
         {
@@ -69,12 +70,12 @@ public sealed class MixedPrecisionTests : IDisposable
             Precision = TrainingPrecision.MixedBFloat16,
             Phases = [new TrainingPhase { Epochs = 2, Unfreeze = new FreezingPlan(TopStages: 1) }],
         };
-        new TransferTrainingLoop(network, settings).Run(new LabeledTensors(images, labels), null, _ => seen.Add(network.Backbone.ComputeType));
+        new TransferTrainingLoop(network, settings).Run(store, null, _ => seen.Add(network.Backbone.ComputeType));
         Assert.Equal([ScalarType.BFloat16, ScalarType.BFloat16], seen);
         Assert.Null(network.Backbone.ComputeType);
 
         seen.Clear();
-        new TransferTrainingLoop(network, settings with { Precision = TrainingPrecision.Float32 }).Run(new LabeledTensors(images, labels), null, _ => seen.Add(network.Backbone.ComputeType));
+        new TransferTrainingLoop(network, settings with { Precision = TrainingPrecision.Float32 }).Run(store, null, _ => seen.Add(network.Backbone.ComputeType));
         Assert.Equal([null, null], seen);
     }
 

@@ -38,11 +38,11 @@ public sealed class TransferTrainingTests : IDisposable
             .Fit(data).Transform(data);
     }
 
-    LabeledTensors Tensors(IDataView data)
+    static ImageStore Store(IDataView data)
     {
         var pixels = data.GetColumn<float[]>("Pixels").SelectMany(p => p).ToArray();
         var labels = data.GetColumn<uint>("LabelKey").Select(k => (long)k - 1).ToArray();
-        return new LabeledTensors(tensor(pixels, [labels.Length, 3, 224, 224]), labels);
+        return ImageStore.FromTensor(tensor(pixels, [labels.Length, 3, 224, 224]), labels);
     }
 
     [Fact]
@@ -59,7 +59,8 @@ public sealed class TransferTrainingTests : IDisposable
         using var network = new TransferNetwork(graph, new ClassifierHead(512, [], 2, 0));
         var before = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
         var settings = new TrainingSettings { BatchSize = 4, Seed = 5, Phases = [new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1), LearningRate = 1e-3 }] };
-        var history = new TransferTrainingLoop(network, settings).Run(Tensors(Prepared(images)), null);
+        using var store = Store(Prepared(images));
+        var history = new TransferTrainingLoop(network, settings).Run(store, null);
         Assert.Single(history);
 
         var after = network.state_dict();

@@ -69,6 +69,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         summary.AddRow("[bold]test accuracy[/]", $"[bold]{MetricsTables.Percent(test.Accuracy)}[/]");
         summary.AddRow("test macro accuracy / log-loss / AUC", $"{MetricsTables.Percent(test.MacroAccuracy)} / {MetricsTables.Number(test.LogLoss)} / {MetricsTables.Number(test.Auc)}");
         summary.AddRow("time", Seconds(record) + (record.Precision is { } precision ? $", trained in {ConfigJson.Name(precision)}" : ""));
+        foreach (var note in record.Notes ?? []) summary.AddRow("[yellow]note[/]", Markup.Escape(note));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
         Console.Write(summary);
         Files("files skipped", "reason", record.Dataset.Skipped.Select(f => (f.Path, f.Reason)).ToList());
