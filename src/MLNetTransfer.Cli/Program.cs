@@ -12,6 +12,8 @@ Console.CancelKeyPress += (_, e) =>
 // Output piped to a script or a log keeps whole lines: Spectre.Console would wrap them at 80 columns otherwise,
 // splitting the paths and the "test accuracy: ... run folder: ..." line that scripts read.
 if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = 1000;
+// Before any native library allocates: memory then stays flat over long runs (see NativeHeap).
+MLNetTransfer.Core.NativeHeap.TrimWhileRunning();
 var app = new CommandApp();
 app.Configure(CliSetup.Configure);
 return app.Run(args, cancellation.Token);

@@ -17,6 +17,7 @@ public static class TorchRuntime
 
     static string? Start()
     {
+        NativeHeap.TrimWhileRunning();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);

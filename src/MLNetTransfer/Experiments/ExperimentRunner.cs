@@ -53,13 +53,14 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             var ml = new MLContext(config.Seed);
             var notes = new List<string>();
+            var unreadable = new List<SkippedFile>();
             Action<string> save;
             Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> score;
             if (config.Mode == TrainingMode.FeatureExtraction)
                 (save, score) = TrainHead(ml, definition, backbone, split, cancellation);
             else
             {
-                var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, notes.Add, cancellation);
+                var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, notes.Add, unreadable.AddRange, cancellation);
                 save = temporary => ml.Model.Save(model, FeatureCache.ImagePathSchema(), temporary);
                 score = (images, step) => Score(ml, model, images, step, cancellation);
             }
@@ -73,6 +74,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(test, split.Classes));
             folder.WriteJson(RunFolder.MetricsFile, metrics);
 
+            // Files that became unreadable after the scan are listed with those the scan left out.
+            if (unreadable.Count > 0) record = record with { Dataset = record.Dataset with { Skipped = [.. record.Dataset.Skipped, .. unreadable] } };
             record = record with { Notes = notes.Count > 0 ? notes : null, Status = RunRecord.Completed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
             folder.WriteJson(RunFolder.RunFile, record);
             return new RunResult(folder.Path, record, metrics);
@@ -151,7 +154,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     }
 
     ITransformer TrainNetwork(MLContext ml, ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split,
-        RunFolder folder, bool resume, Action<string> note, CancellationToken cancellation)
+        RunFolder folder, bool resume, Action<string> note, Action<IEnumerable<SkippedFile>> unreadable, CancellationToken cancellation)
     {
         var config = definition.Config;
         var training = config.Training!;
@@ -208,6 +211,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             },
         });
         var network = trainer.Fit(fitted.Transform(Load(split.Train)));
+        unreadable(trainer.SkippedImages);
 
         // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
         // without augmentation, which only ever runs inside the trainer).

@@ -20,10 +20,18 @@ public static class FeatureCache
     /// <see cref="Source.Key"/> and the images (paths, sizes, modification times), and read back instead of recomputed
     /// when all of those match: a run that changes only the head skips the backbone.
     /// </summary>
+    /// <param name="ml">The context.</param>
+    /// <param name="images">The images and their labels.</param>
+    /// <param name="sources">The featurizers, run in order.</param>
+    /// <param name="cancellation">Stops between rows; the chunks already written stay.</param>
+    /// <param name="storeFolder">Where features are kept between runs; null for nowhere.</param>
+    /// <param name="chunkRows">
+    /// A single-pass source's features are written to the store every this many rows, so an extraction that is killed or
+    /// cancelled resumes from its last complete chunk. Default: 256.
+    /// </param>
     public static IDataView Compute(MLContext ml, IReadOnlyList<(string ImagePath, string Label)> images, IReadOnlyList<Source> sources,
-        CancellationToken cancellation = default, string? storeFolder = null)
+        CancellationToken cancellation = default, string? storeFolder = null, int chunkRows = 256)
     {
-        var input = ml.Data.LoadFromEnumerable(images.Select(i => new ImageInput { ImagePath = i.ImagePath }));
         var rows = new List<Row>(images.Count * sources.Sum(s => s.Passes));
         VectorDataViewType? type = null;
         foreach (var source in sources)
@@ -34,13 +42,16 @@ public static class FeatureCache
             if (stored is null)
             {
                 // Built only here: a run whose features are all stored never loads the backbone.
-                var column = source.Featurizer.Value.GetOutputSchema(input.Schema)["Features"];
+                var column = source.Featurizer.Value.GetOutputSchema(ImagePathSchema())["Features"];
                 if (column.Type is not VectorDataViewType { Size: > 0 } vector || vector.ItemType != NumberDataViewType.Single)
                     throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size float vector");
                 type ??= vector;
-                features = Run(source, input, images.Count, cancellation);
+                // An augmenting source draws anew on every pass, so only a single pass can be continued from its chunks.
+                var chunks = file is not null && source.Passes == 1 ? new FeatureChunks(file, chunkRows, vector.Dimensions) : null;
+                features = Run(ml, source, images, chunks, cancellation);
                 // Written anew where missing or unreadable (a file of another length, say).
                 if (file is not null) FeatureFile.Write(file, features, vector.Dimensions);
+                chunks?.Delete();
             }
             else
             {
@@ -55,12 +66,15 @@ public static class FeatureCache
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    static List<float[]> Run(Source source, IDataView input, int count, CancellationToken cancellation)
+    static List<float[]> Run(MLContext ml, Source source, IReadOnlyList<(string ImagePath, string Label)> images, FeatureChunks? chunks,
+        CancellationToken cancellation)
     {
+        var features = chunks?.ReadDone(images.Count) ?? new List<float[]>(images.Count * source.Passes);
         var progress = source.Progress?.Invoke();
+        var done = features.Count;
+        var input = ml.Data.LoadFromEnumerable(images.Skip(done).Select(i => new ImageInput { ImagePath = i.ImagePath }));
         var output = source.Featurizer.Value.Transform(input);
         var column = output.Schema["Features"];
-        var features = new List<float[]>(count * source.Passes);
         for (var pass = 0; pass < source.Passes; pass++)
         {
             using var cursor = output.GetRowCursor([column]);
@@ -71,6 +85,7 @@ public static class FeatureCache
                 cancellation.ThrowIfCancellationRequested();
                 getter(ref row);
                 features.Add(row.DenseValues().ToArray());
+                chunks?.Added(features);
                 progress?.Report(features.Count);
             }
         }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using Microsoft.Win32.SafeHandles;
+using MLNetTransfer.Core;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Training;
@@ -69,11 +71,7 @@ public sealed class FrozenOutputs : IDisposable
         var bytes = count * rowShape.Aggregate(2L, (a, b) => a * b);
         if (bytes <= budgetBytes)
             return new FrozenOutputs(empty([count, .. rowShape], ScalarType.BFloat16).DetachFromDisposeScope(), null, rowShape) { Bytes = bytes };
-        var folder = scratchFolder ?? Path.GetTempPath();
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $".frozen-{Guid.NewGuid():N}.tmp");
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, FileOptions.DeleteOnClose, preallocationSize: bytes);
-        return new FrozenOutputs(null, handle, rowShape) { Bytes = bytes };
+        return new FrozenOutputs(null, ScratchFile.Create(scratchFolder, ".frozen", bytes), rowShape) { Bytes = bytes };
     }
 
     void Write(long start, Tensor rows)
@@ -91,17 +89,21 @@ public sealed class FrozenOutputs : IDisposable
     {
         if (inMemory is not null)
             return inMemory.index_select(0, tensor(indices.Select(i => (long)i).ToArray())).to(ScalarType.Float32);
-        var buffer = new byte[(long)indices.Length * rowBytes];
-        for (var i = 0; i < indices.Length; i++)
-            if (RandomAccess.Read(file!, buffer.AsSpan(i * rowBytes, rowBytes), (long)indices[i] * rowBytes) != rowBytes)
-                throw new IOException($"the frozen layers' outputs end before image {indices[i]}");
-        var rows = empty([indices.Length, .. rowShape], ScalarType.BFloat16);
-        rows.bytes = buffer;
-        return rows.to(ScalarType.Float32);
+        var buffer = ArrayPool<byte>.Shared.Rent(indices.Length * rowBytes);
+        try
+        {
+            for (var i = 0; i < indices.Length; i++)
+                if (RandomAccess.Read(file!, buffer.AsSpan(i * rowBytes, rowBytes), (long)indices[i] * rowBytes) != rowBytes)
+                    throw new IOException($"the frozen layers' outputs end before image {indices[i]}");
+            var rows = empty([indices.Length, .. rowShape], ScalarType.BFloat16);
+            rows.bytes = buffer.AsSpan(0, indices.Length * rowBytes);
+            return rows.to(ScalarType.Float32);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
-
-    /// <summary>The outputs of images <paramref name="start"/> to <paramref name="start"/> + <paramref name="length"/>, as float32.</summary>
-    public Tensor Range(int start, int length) => Rows(Enumerable.Range(start, length).ToArray());
 
     public void Dispose()
     {

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.Win32.SafeHandles;
+using MLNetTransfer.Core;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Training;
@@ -22,11 +24,11 @@ public sealed class ImageStore : IDisposable
 
     readonly SafeFileHandle file;
     readonly float? byteScale;
-    readonly long rowValues;
     readonly int rowBytes;
     readonly Task? decoding;
-    readonly CancellationTokenSource stopDecoding = new();
+    readonly CancellationTokenSource? stopDecoding;
     readonly object progress = new();
+    readonly ConcurrentDictionary<int, string> failed = new();
     int decoded;
 
     ImageStore(SafeFileHandle file, long[] labels, long[] imageShape, float? byteScale, int decoded)
@@ -35,15 +37,15 @@ public sealed class ImageStore : IDisposable
         Labels = labels;
         ImageShape = imageShape;
         this.byteScale = byteScale;
-        rowValues = imageShape.Aggregate(1L, (a, b) => a * b);
-        rowBytes = checked((int)(rowValues * (byteScale is null ? sizeof(float) : 1)));
+        rowBytes = checked((int)(imageShape.Aggregate(1L, (a, b) => a * b) * (byteScale is null ? sizeof(float) : 1)));
         this.decoded = decoded;
     }
 
     ImageStore(SafeFileHandle file, long[] labels, long[] imageShape, float? byteScale, Action<ImageStore, CancellationToken> decode, CancellationToken cancellation)
         : this(file, labels, imageShape, byteScale, 0)
     {
-        var token = CancellationTokenSource.CreateLinkedTokenSource(cancellation, stopDecoding.Token).Token;
+        stopDecoding = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var token = stopDecoding.Token;
         decoding = Task.Run(() => decode(this, token), token);
     }
 
@@ -57,6 +59,19 @@ public sealed class ImageStore : IDisposable
 
     /// <summary>Bytes each image takes in the file.</summary>
     public long BytesPerImage => rowBytes;
+
+    /// <summary>
+    /// The images that could not be decoded (files that changed after the scan), by index, with the reason: their rows
+    /// hold zeros, and training leaves them out. Complete once <see cref="WaitUntilDecoded"/> returns.
+    /// </summary>
+    public IReadOnlyDictionary<int, string> Failed => failed;
+
+    /// <summary>The indices of the images that decoded, in order; waits until every image is decoded.</summary>
+    public int[] Usable(CancellationToken cancellation = default)
+    {
+        WaitUntilDecoded(cancellation);
+        return [.. Enumerable.Range(0, Count).Where(i => !failed.ContainsKey(i))];
+    }
 
     /// <summary>Whether the images were read from a kept file instead of decoded.</summary>
     public bool Reused { get; private init; }
@@ -81,24 +96,50 @@ public sealed class ImageStore : IDisposable
         var (handle, complete) = Create(keptFile, scratchFolder);
         return new ImageStore(handle, labels, imageShape, byteScale, (store, token) =>
         {
-            using var cursor = data.GetRowCursor([data.Schema[column]]);
-            var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[column]);
-            VBuffer<float> row = default;
             var bytes = new byte[store.rowBytes];
             var index = 0;
-            while (cursor.MoveNext())
+            void Write(IEnumerable<float>? values)
             {
-                token.ThrowIfCancellationRequested();
-                getter(ref row);
-                if (row.Length != length) throw new InvalidOperationException($"an image has {row.Length} input values; the backbone takes {length}");
                 if (index >= labels.Length) throw new InvalidOperationException($"the data has more rows than its {labels.Length} labels");
-                store.Encode(row.DenseValues(), bytes);
+                if (values is null) Array.Clear(bytes);
+                else store.Encode(values, bytes);
                 RandomAccess.Write(handle, bytes, HeaderBytes + (long)index * store.rowBytes);
                 store.Advance(++index);
             }
+            using var cursor = SingleCursor(data, data.Schema[column]);
+            var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[column]);
+            VBuffer<float> row = default;
+            while (cursor.MoveNext())
+            {
+                token.ThrowIfCancellationRequested();
+                try
+                {
+                    getter(ref row);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // A file that became unreadable after the scan: its row is left out of training.
+                    store.failed[index] = e.GetBaseException().Message;
+                    Write(null);
+                    continue;
+                }
+                if (row.Length != length) throw new InvalidOperationException($"an image has {row.Length} input values; the backbone takes {length}");
+                Write(row.DenseValues());
+            }
             if (index != labels.Length) throw new InvalidOperationException($"the data has {index} rows for {labels.Length} labels");
-            if (complete) WriteHeader(handle, labels.Length, imageShape, byteScale);
+            // A store with a row left out is not kept: the next run's scan leaves the file out, so its images differ anyway.
+            if (complete && store.failed.IsEmpty) WriteHeader(handle, labels.Length, imageShape, byteScale);
         }, cancellation);
+    }
+
+    // One cursor, not the one ML.NET splits over threads by default: a split cursor that meets an unreadable file fails
+    // as a whole, while one cursor's getter fails for that row alone and the cursor moves on.
+    static DataViewRowCursor SingleCursor(IDataView data, DataViewSchema.Column column)
+    {
+        var set = data.GetRowCursorSet([column], 1);
+        if (set.Length == 1) return set[0];
+        foreach (var cursor in set) cursor.Dispose();
+        return data.GetRowCursor([column]);
     }
 
     /// <summary>Images already in memory [N, ...] (tests, benchmarks), kept as float32 in a temporary file.</summary>
@@ -155,7 +196,8 @@ public sealed class ImageStore : IDisposable
     ImageBatch Read(int[] indices, CancellationToken cancellation)
     {
         WaitFor(indices.Length == 0 ? 0 : indices.Max() + 1, cancellation);
-        var buffer = new byte[(long)indices.Length * rowBytes];
+        // Pooled: a batch is megabytes, and the GC lets large arrays pile up for long when memory is plentiful.
+        var buffer = ArrayPool<byte>.Shared.Rent(indices.Length * rowBytes);
         for (var i = 0; i < indices.Length; i++)
         {
             var target = buffer.AsSpan(i * rowBytes, rowBytes);
@@ -167,11 +209,12 @@ public sealed class ImageStore : IDisposable
 
     internal Tensor ToTensor(ImageBatch batch)
     {
-        long[] shape = [batch.Indices.Length, .. ImageShape];
-        if (byteScale is not { } scale)
-            return tensor(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(batch.Buffer).ToArray(), shape);
+        // Copied into native memory: a tensor made from the managed array would pin it for as long as the tensor lives.
+        var stored = empty([batch.Indices.Length, .. ImageShape], byteScale is null ? ScalarType.Float32 : ScalarType.Byte);
+        stored.bytes = batch.Buffer.AsSpan(0, batch.Indices.Length * rowBytes);
+        ArrayPool<byte>.Shared.Return(batch.Buffer);
         // A float32 multiply, as ExtractPixels computes its output: the stored bytes give back its values exactly.
-        return tensor(batch.Buffer, shape).to(ScalarType.Float32).mul_(scale);
+        return byteScale is { } scale ? stored.to(ScalarType.Float32).mul_(scale) : stored;
     }
 
     void Encode(IEnumerable<float> values, byte[] bytes)
@@ -223,7 +266,15 @@ public sealed class ImageStore : IDisposable
     static ImageStore? TryOpen(string path, long[] labels, long[] imageShape, float? byteScale)
     {
         if (!File.Exists(path)) return null;
-        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (IOException)
+        {
+            return null; // another process is still writing it
+        }
         var header = new byte[HeaderBytes];
         var store = new ImageStore(handle, labels, imageShape, byteScale, labels.Length) { Reused = true };
         var valid = RandomAccess.Read(handle, header, 0) == HeaderBytes
@@ -249,10 +300,7 @@ public sealed class ImageStore : IDisposable
                 // Another process is writing it: use a file of our own.
             }
         }
-        var folder = scratchFolder ?? Path.GetTempPath();
-        Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $".images-{Guid.NewGuid():N}.tmp");
-        return (File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, FileOptions.DeleteOnClose), false);
+        return (ScratchFile.Create(scratchFolder, ".images"), false);
     }
 
     static void WriteHeader(SafeFileHandle handle, int count, long[] imageShape, float? byteScale)
@@ -275,15 +323,16 @@ public sealed class ImageStore : IDisposable
 
     public void Dispose()
     {
-        stopDecoding.Cancel();
+        stopDecoding?.Cancel();
+        // Decoding ends at its next row; what stopped it no longer matters.
         try { decoding?.Wait(); }
         catch (AggregateException) { }
         file.Dispose();
-        stopDecoding.Dispose();
+        stopDecoding?.Dispose();
     }
 }
 
-/// <summary>Images of a batch as they lie in the store: make them a tensor with <see cref="ToTensor"/>.</summary>
+/// <summary>Images of a batch as they lie in the store: make them a tensor with <see cref="ToTensor"/>, once.</summary>
 public sealed class ImageBatch(ImageStore store, int[] indices, byte[] buffer)
 {
     /// <summary>Which images, as indices into the store.</summary>
@@ -291,6 +340,13 @@ public sealed class ImageBatch(ImageStore store, int[] indices, byte[] buffer)
 
     internal byte[] Buffer { get; } = buffer;
 
-    /// <summary>The images as a float32 tensor [batch, channels, height, width], in the current dispose scope.</summary>
-    public Tensor ToTensor() => store.ToTensor(this);
+    bool taken;
+
+    /// <summary>The images as a float32 tensor [batch, channels, height, width], in the current dispose scope. Once: the buffer then goes back to its pool.</summary>
+    public Tensor ToTensor()
+    {
+        if (taken) throw new InvalidOperationException("a batch becomes a tensor once");
+        taken = true;
+        return store.ToTensor(this);
+    }
 }

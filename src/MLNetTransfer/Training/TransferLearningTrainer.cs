@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -5,6 +6,7 @@ using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
+using MLNetTransfer.Data;
 using MLNetTransfer.Pipelines;
 using static TorchSharp.torch;
 
@@ -95,6 +97,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
     /// <summary>The epochs of the last <see cref="Fit"/>.</summary>
     public IReadOnlyList<EpochReport> History { get; private set; } = [];
 
+    /// <summary>
+    /// The training and validation images the last <see cref="Fit"/> left out because they could not be decoded (a
+    /// file that changed after it was checked), named from the ImagePath column where the data has one.
+    /// </summary>
+    public IReadOnlyList<SkippedFile> SkippedImages { get; private set; } = [];
+
     public ITransformer Fit(IDataView input)
     {
         TorchRuntime.EnsureStarted();
@@ -109,11 +117,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         manual_seed(options.Training.Seed);
         var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
         using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
-        var outputShape = OutputShape(backbone, preprocessor, train);
+        var outputShape = OutputShape(backbone, preprocessor, train.Images);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
         History = new TransferTrainingLoop(trained, options.Training, preprocessor, options.ModelFolder)
-            .Run(train, validation, options.EpochCallback, options.Resume, options.Cancellation, options.Notice);
+            .Run(train.Images, validation?.Images, options.EpochCallback, options.Resume, options.Cancellation, options.Notice);
+        SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
 
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
         NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.TestTimeFlips);
@@ -154,12 +163,13 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
     // The images of the feature column, decoded on a background task into a file, and their labels as 0-based class
     // indices (read first: a pass over the labels and paths decodes no image).
-    ImageStore Store(IDataView data, long[] imageShape)
+    StoredImages Store(IDataView data, long[] imageShape)
     {
         var labelColumn = data.Schema[options.LabelColumnName];
-        var pathColumn = options.ImageCacheFolder is null ? null : data.Schema.GetColumnOrNull("ImagePath");
+        var pathColumn = data.Schema.GetColumnOrNull("ImagePath");
         var labels = new List<long>();
-        var key = new StringBuilder(options.PixelsKey).Append('\n').AppendJoin('x', imageShape).Append(' ').Append(options.PixelScale).Append('\n');
+        var paths = new List<string>();
+        var key = new StringBuilder(options.PixelsKey).Append('\n').AppendJoin('x', imageShape).Append(' ').Append(options.PixelScale?.ToString(CultureInfo.InvariantCulture)).Append('\n');
         using (var cursor = data.GetRowCursor(pathColumn is { } p ? [labelColumn, p] : [labelColumn]))
         {
             var getLabel = cursor.GetGetter<uint>(labelColumn);
@@ -174,12 +184,23 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
                 labels.Add(value - 1);
                 if (getPath is null) continue;
                 getPath(ref imagePath);
-                var info = new FileInfo(imagePath.ToString());
+                paths.Add(imagePath.ToString());
+                var info = new FileInfo(paths[^1]);
                 key.Append(info.FullName).Append('\t').Append(info.Exists ? info.Length : -1).Append('\t').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
             }
         }
-        var kept = pathColumn is null ? null : Path.Combine(options.ImageCacheFolder!, FileNames.ForKey(key.ToString(), ".images"));
-        return ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, options.Cancellation);
+        var kept = pathColumn is null || options.ImageCacheFolder is null ? null : Path.Combine(options.ImageCacheFolder, FileNames.ForKey(key.ToString(), ".images"));
+        return new StoredImages(ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, options.Cancellation), paths);
+    }
+
+    sealed class StoredImages(ImageStore images, IReadOnlyList<string> paths) : IDisposable
+    {
+        public ImageStore Images { get; } = images;
+
+        public IEnumerable<SkippedFile> Skipped() => Images.Failed.OrderBy(f => f.Key)
+            .Select(f => new SkippedFile(paths.Count > f.Key ? paths[f.Key] : $"row {f.Key + 1}", $"could not be decoded after the scan: {f.Value}"));
+
+        public void Dispose() => Images.Dispose();
     }
 
     static long[] OutputShape(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images)

@@ -22,6 +22,8 @@ namespace MLNetTransfer.Training;
 /// <param name="scratchFolder">Where frozen layers' outputs beyond the memory budget are kept while a phase runs; null: the system's temporary folder.</param>
 public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, OnnxGraphModule? preprocessor = null, string? scratchFolder = null)
 {
+    const long Megabyte = 1 << 20;
+
     /// <summary>Trains on <paramref name="train"/>, picking the best epoch on <paramref name="validation"/>.</summary>
     /// <param name="train">The training images.</param>
     /// <param name="validation">The validation images; null for none.</param>
@@ -48,7 +50,6 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         }
     }
 
-    const long Megabyte = 1 << 20;
     List<EpochReport> Train(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch, bool resume, CancellationToken cancellation,
         Action<string>? onNotice)
     {
@@ -95,6 +96,10 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 : null;
             using var trainLabels = tensor(train.Labels);
             using var validationLabels = validation is null ? null : tensor(validation.Labels);
+            // Known once every image is decoded: after the frozen layers ran, which overlaps decoding.
+            var usable = train.Usable(cancellation);
+            var validationUsable = validation?.Usable(cancellation);
+            if (usable.Length == 0) throw new InvalidOperationException($"no training image could be decoded: {train.Failed.Values.FirstOrDefault()}");
 
             var parameters = network.parameters().Where(q => q.requires_grad).ToList();
             using var optimizer = CreateOptimizer(phase, parameters);
@@ -103,7 +108,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
             checkpoint = null;
 
-            var stepsPerEpoch = (train.Count + settings.BatchSize - 1) / settings.BatchSize;
+            var stepsPerEpoch = (usable.Length + settings.BatchSize - 1) / settings.BatchSize;
             var totalSteps = phase.Epochs * stepsPerEpoch;
             for (var e = done; e < phase.Epochs; e++)
             {
@@ -111,7 +116,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 var clock = Stopwatch.StartNew();
                 epoch++;
                 torch.manual_seed(settings.Seed * 1000L + epoch);
-                var order = Enumerable.Range(0, train.Count).ToArray();
+                var order = usable.ToArray();
                 // Not HashCode.Combine: it is salted per process, and the order must be the same in every run.
                 new Random(unchecked(settings.Seed * 7919 + epoch)).Shuffle(order);
 
@@ -119,7 +124,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 double lossSum = 0, rate = 0;
                 long correct = 0;
                 var steps = Enumerable.Range(0, stepsPerEpoch)
-                    .Select(s => order[(s * settings.BatchSize)..Math.Min(train.Count, (s + 1) * settings.BatchSize)]).ToList();
+                    .Select(s => order[(s * settings.BatchSize)..Math.Min(order.Length, (s + 1) * settings.BatchSize)]).ToList();
                 using var images = trainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
                 for (var s = 0; s < stepsPerEpoch; s++)
                 {
@@ -140,7 +145,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
 
-                var (validationLoss, validationAccuracy) = validation is null ? ((double?)null, (double?)null) : Evaluate(cut, validation, validationCache, validationLabels!, cancellation);
+                var (validationLoss, validationAccuracy) = validation is null || validationUsable!.Length == 0 ? ((double?)null, (double?)null) : Evaluate(cut, validation, validationUsable!, validationCache, validationLabels!, cancellation);
                 var score = Score(validationLoss, validationAccuracy);
                 var improved = score is null || bestScore is null || Better(score, bestScore);
                 if (improved)
@@ -153,7 +158,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 }
                 else sinceBest++;
 
-                var report = new EpochReport(phaseName, epoch, lossSum / train.Count, (double)correct / train.Count, validationLoss, validationAccuracy, rate, clock.Elapsed.TotalSeconds, improved);
+                var report = new EpochReport(phaseName, epoch, lossSum / order.Length, (double)correct / order.Length, validationLoss, validationAccuracy, rate, clock.Elapsed.TotalSeconds, improved);
                 history.Add(report);
                 onEpoch?.Invoke(report);
 
@@ -221,27 +226,26 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         return output;
     }
 
-    (double? Loss, double? Accuracy) Evaluate(string cut, ImageStore images, FrozenOutputs? cache, Tensor labels, CancellationToken cancellation)
+    (double? Loss, double? Accuracy) Evaluate(string cut, ImageStore images, int[] usable, FrozenOutputs? cache, Tensor labels, CancellationToken cancellation)
     {
         network.eval();
         using var _ = no_grad();
         double lossSum = 0;
         long correct = 0;
+        var batches = usable.Chunk(settings.BatchSize).ToList();
         // Only read when nothing is cached: the cache already holds what the images give.
-        var batches = cache is null ? images.InOrder(settings.BatchSize, cancellation) : null;
-        using var stream = batches?.GetEnumerator();
-        for (var start = 0; start < images.Count; start += settings.BatchSize)
+        using var stream = cache is null ? images.Batches(batches, cancellation).GetEnumerator() : null;
+        foreach (var indices in batches)
         {
             using var scope = NewDisposeScope();
-            var length = Math.Min(settings.BatchSize, images.Count - start);
             if (stream is not null && !stream.MoveNext()) throw new InvalidOperationException("the image store ended early");
-            var inputs = cache?.Range(start, length) ?? Prefix(stream!.Current.ToTensor(), cut);
+            var inputs = cache?.Rows(indices) ?? Prefix(stream!.Current.ToTensor(), cut);
             var logits = network.ForwardFrom(cut, inputs);
-            var target = labels.narrow(0, start, length);
-            lossSum += nn.functional.cross_entropy(logits, target).item<float>() * length;
+            var target = labels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
+            lossSum += nn.functional.cross_entropy(logits, target).item<float>() * indices.Length;
             correct += logits.argmax(1).eq(target).sum().item<long>();
         }
-        return (lossSum / images.Count, (double)correct / images.Count);
+        return (lossSum / usable.Length, (double)correct / usable.Length);
     }
 
     double[]? Score(double? loss, double? accuracy) => loss is null ? null

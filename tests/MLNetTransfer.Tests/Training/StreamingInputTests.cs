@@ -83,7 +83,7 @@ public sealed class StreamingInputTests : IDisposable
         var (pixels, labels) = Images(10);
         using var store = ImageStore.Build(pixels, "Pixels", labels, [3, 224, 224], backbone.Scale, null, folder.Path, default);
         using var preprocessor = OnnxGraphModule.Load(backbone.Preprocessor!.Path, backbone.Preprocessor.InputName, backbone.Preprocessor.OutputName);
-        (IReadOnlyList<EpochReport> History, List<string> Notices) Train(int budget)
+        (IReadOnlyList<EpochReport> History, List<string> Notices) Train(int budget, string? scratch = null)
         {
             manual_seed(3);
             using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), new ClassifierHead(512, [], 2, 0));
@@ -94,7 +94,7 @@ public sealed class StreamingInputTests : IDisposable
                 Phases = [new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1) }, new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1) }],
             };
             var notices = new List<string>();
-            var history = new TransferTrainingLoop(network, settings, preprocessor, folder.Path).Run(store, store, onNotice: notices.Add);
+            var history = new TransferTrainingLoop(network, settings, preprocessor, scratch ?? folder.Path).Run(store, store, onNotice: notices.Add);
             return (history, notices);
         }
 
@@ -107,6 +107,13 @@ public sealed class StreamingInputTests : IDisposable
         Assert.Contains("kept on disk", notice);
         Assert.Equal(inMemory.History.Select(e => (e.TrainLoss, e.ValidationLoss)), onDisk.History.Select(e => (e.TrainLoss, e.ValidationLoss)));
         Assert.Empty(Directory.GetFiles(folder.Path, ".frozen-*"));
+
+        // Where no file can be written (here the scratch folder is a file), the frozen layers run again for every batch.
+        var recomputed = Train(2, folder.Write("not-a-folder", ""));
+        notice = Assert.Single(recomputed.Notices);
+        Assert.Contains("recomputed for every batch", notice);
+        // Recomputed outputs are float32, not the stored bfloat16: the same training within rounding.
+        Assert.All(inMemory.History.Zip(recomputed.History), pair => Assert.Equal(pair.First.ValidationLoss!.Value, pair.Second.ValidationLoss!.Value, 2));
 
         var tooSmall = Assert.Throws<ArgumentOutOfRangeException>(() => Train(1));
         Assert.Equal(nameof(TrainingSettings.MemoryBudgetMB), tooSmall.ParamName);
@@ -138,5 +145,41 @@ public sealed class StreamingInputTests : IDisposable
         var after = Kept();
         Assert.Equal(3, after.Count);
         Assert.Single(kept.Keys.Except(after.Keys).Concat(after.Keys.Except(kept.Keys)));
+    }
+
+    [Fact]
+    public void A_training_photo_that_turns_corrupt_after_the_scan_is_skipped_and_listed_while_the_run_goes_on()
+    {
+        var config = Configs.Synthetic(folder, imagesPerClass: 10, head: null,
+            extra: """ "mode": "frozen-base", "classifier": { "hiddenUnits": [8] }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, """);
+        string? broken = null;
+        var runner = new ExperimentRunner(new ImmediateProgress<RunProgress>(p =>
+        {
+            if (broken is not null || !p.Step.StartsWith("Preparing images", StringComparison.Ordinal)) return;
+            // The scan has passed every file; training has not read any yet.
+            var run = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+            using var files = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, RunFolder.DatasetFile)));
+            broken = files.RootElement.GetProperty("train")[2].GetProperty("path").GetString()!;
+            File.WriteAllText(broken, "hello");
+        }));
+        var result = runner.Run(ExperimentConfigReader.Read(config));
+
+        Assert.Equal(RunRecord.Completed, result.Record.Status);
+        var skipped = Assert.Single(result.Record.Dataset.Skipped);
+        Assert.Equal(Path.GetFullPath(broken!), Path.GetFullPath(skipped.Path));
+        Assert.Contains("could not be decoded after the scan", skipped.Reason);
+        Assert.Contains(System.Text.Json.JsonEncodedText.Encode(skipped.Path).ToString(), File.ReadAllText(Path.Combine(result.Folder, RunFolder.RunFile)));
+        Assert.Equal(3, File.ReadAllLines(Path.Combine(result.Folder, RunFolder.HistoryFile)).Length);
+    }
+
+    [Fact]
+    public void A_memory_budget_that_cannot_hold_the_batches_in_flight_is_refused_with_the_field_and_the_size_it_needs()
+    {
+        var config = Configs.Synthetic(folder, imagesPerClass: 10, head: null,
+            extra: """ "mode": "frozen-base", "training": { "batchSize": 32, "memoryBudgetMB": 10, "phases": [ { "epochs": 1 } ] }, """);
+        var error = Assert.Throws<ConfigException>(() => new ExperimentRunner().Run(ExperimentConfigReader.Read(config)));
+        Assert.Equal("training.memoryBudgetMB", error.Field);
+        // Three batches of 32 float32 images of 3 x 224 x 224.
+        Assert.Contains("needs at least 56", error.Message);
     }
 }
