@@ -158,10 +158,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     {
         var config = definition.Config;
         var training = config.Training!;
-        var inFlight = new TrainingSettings { BatchSize = training.BatchSize }.InFlightBytes([3, backbone.Height, backbone.Width]);
-        if (training.MemoryBudgetMB * (1L << 20) < inFlight)
+        var minimum = new TrainingSettings { BatchSize = training.BatchSize }.MinimumMemoryBudgetMB([3, backbone.Height, backbone.Width]);
+        if (training.MemoryBudgetMB < minimum)
             throw new ConfigException(definition.ConfigPath, "training.memoryBudgetMB",
-                $"{training.MemoryBudgetMB} MB cannot hold the batches in flight ({training.BatchSize} images of 3 x {backbone.Height} x {backbone.Width}, three batches): it needs at least {(inFlight + (1L << 20) - 1) >> 20}");
+                $"{training.MemoryBudgetMB} MB cannot hold the batches in flight ({training.BatchSize} images of 3 x {backbone.Height} x {backbone.Width}, three batches): it needs at least {minimum}");
         var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(LabelKeys(ml, split.Classes));
         IDataView Load(IReadOnlyList<LabeledImage> images) =>
             ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));

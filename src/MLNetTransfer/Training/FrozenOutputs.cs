@@ -8,7 +8,7 @@ namespace MLNetTransfer.Training;
 /// <summary>
 /// What a phase's frozen layers output for each image, computed once per phase and read back by index. Stored in
 /// bfloat16, half of float32: the trained layers that read it are convolutions or the head, and under mixed bfloat16
-/// convolutions round their input to bfloat16 anyway (README, Streaming and caches, has the float32 measurement). Held
+/// convolutions round their input to bfloat16 anyway (README, Streaming and memory, has the float32 measurement). Held
 /// in memory when it fits the memory budget, in a temporary file read batch by batch beyond it.
 /// </summary>
 public sealed class FrozenOutputs : IDisposable
@@ -17,20 +17,25 @@ public sealed class FrozenOutputs : IDisposable
     readonly SafeFileHandle? file;
     readonly long[] rowShape;
     readonly int rowBytes;
+    readonly int count;
 
-    FrozenOutputs(Tensor? inMemory, SafeFileHandle? file, long[] rowShape)
+    FrozenOutputs(Tensor? inMemory, SafeFileHandle? file, int count, long[] rowShape)
     {
         this.inMemory = inMemory;
         this.file = file;
+        this.count = count;
         this.rowShape = rowShape;
-        rowBytes = checked((int)(rowShape.Aggregate(1L, (a, b) => a * b) * 2));
+        rowBytes = RowBytes(rowShape);
     }
+
+    // bfloat16: two bytes a value.
+    static int RowBytes(long[] rowShape) => checked((int)rowShape.Aggregate(2L, (a, b) => a * b));
 
     /// <summary>Whether the outputs are in memory (else on disk).</summary>
     public bool InMemory => inMemory is not null;
 
     /// <summary>The bytes all outputs take.</summary>
-    public long Bytes { get; private init; }
+    public long Bytes => (long)count * rowBytes;
 
     /// <summary>
     /// Runs <paramref name="frozen"/> over every image of <paramref name="images"/> in order and keeps its outputs.
@@ -68,10 +73,10 @@ public sealed class FrozenOutputs : IDisposable
 
     static FrozenOutputs Allocate(int count, long[] rowShape, long budgetBytes, string? scratchFolder)
     {
-        var bytes = count * rowShape.Aggregate(2L, (a, b) => a * b);
-        if (bytes <= budgetBytes)
-            return new FrozenOutputs(empty([count, .. rowShape], ScalarType.BFloat16).DetachFromDisposeScope(), null, rowShape) { Bytes = bytes };
-        return new FrozenOutputs(null, ScratchFile.Create(scratchFolder, ".frozen", bytes), rowShape) { Bytes = bytes };
+        var bytes = (long)count * RowBytes(rowShape);
+        return bytes <= budgetBytes
+            ? new FrozenOutputs(empty([count, .. rowShape], ScalarType.BFloat16).DetachFromDisposeScope(), null, count, rowShape)
+            : new FrozenOutputs(null, ScratchFile.Create(scratchFolder, ".frozen", bytes), count, rowShape);
     }
 
     void Write(long start, Tensor rows)

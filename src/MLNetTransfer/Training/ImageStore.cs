@@ -190,8 +190,7 @@ public sealed class ImageStore : IDisposable
 
     /// <summary>The batches of consecutive images, <paramref name="batchSize"/> at a time: every image once, in order.</summary>
     public IEnumerable<ImageBatch> InOrder(int batchSize, CancellationToken cancellation = default) =>
-        Batches(Enumerable.Range(0, (Count + batchSize - 1) / batchSize)
-            .Select(b => Enumerable.Range(b * batchSize, Math.Min(batchSize, Count - b * batchSize)).ToArray()).ToList(), cancellation);
+        Batches(Enumerable.Range(0, Count).Chunk(batchSize).ToList(), cancellation);
 
     ImageBatch Read(int[] indices, CancellationToken cancellation)
     {

@@ -26,15 +26,20 @@ public sealed record TrainingSettings
 
     /// <summary>
     /// Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch.
-    /// It must at least hold the batches in flight (<see cref="InFlightBytes"/>). Default: 512.
+    /// It must at least hold the batches in flight (<see cref="MinimumMemoryBudgetMB"/>). Default: 512.
     /// </summary>
     public int MemoryBudgetMB { get; init; } = 512;
 
     /// <summary>
-    /// The memory the batches in flight take: the one training, and those read ahead, as float32 images of
-    /// <paramref name="imageShape"/> ([channels, height, width]).
+    /// The smallest <see cref="MemoryBudgetMB"/>: what the batches in flight take, the one training and those read ahead,
+    /// as float32 images of <paramref name="imageShape"/> ([channels, height, width]), in whole megabytes.
     /// </summary>
-    public long InFlightBytes(IReadOnlyList<long> imageShape) => 3L * BatchSize * imageShape.Aggregate(4L, (a, b) => a * b);
+    public long MinimumMemoryBudgetMB(IReadOnlyList<long> imageShape)
+    {
+        const long megabyte = 1 << 20;
+        var bytes = 3L * BatchSize * imageShape.Aggregate(4L, (a, b) => a * b);
+        return (bytes + megabyte - 1) / megabyte;
+    }
 
     /// <summary>Where a checkpoint is written after each epoch; null for none.</summary>
     public string? CheckpointFolder { get; init; }

@@ -169,7 +169,6 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var pathColumn = data.Schema.GetColumnOrNull("ImagePath");
         var labels = new List<long>();
         var paths = new List<string>();
-        var key = new StringBuilder(options.PixelsKey).Append('\n').AppendJoin('x', imageShape).Append(' ').Append(options.PixelScale?.ToString(CultureInfo.InvariantCulture)).Append('\n');
         using (var cursor = data.GetRowCursor(pathColumn is { } p ? [labelColumn, p] : [labelColumn]))
         {
             var getLabel = cursor.GetGetter<uint>(labelColumn);
@@ -185,11 +184,18 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
                 if (getPath is null) continue;
                 getPath(ref imagePath);
                 paths.Add(imagePath.ToString());
-                var info = new FileInfo(paths[^1]);
-                key.Append(info.FullName).Append('\t').Append(info.Exists ? info.Length : -1).Append('\t').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
             }
         }
-        var kept = pathColumn is null || options.ImageCacheFolder is null ? null : Path.Combine(options.ImageCacheFolder, FileNames.ForKey(key.ToString(), ".images"));
+        string? kept = null;
+        if (pathColumn is not null && options.ImageCacheFolder is not null)
+        {
+            // Only a kept file needs the files' sizes and times: without one, no file is looked at here.
+            var key = new StringBuilder(options.PixelsKey).Append('\n').AppendJoin('x', imageShape).Append(' ')
+                .Append(options.PixelScale?.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            foreach (var info in paths.Select(p => new FileInfo(p)))
+                key.Append(info.FullName).Append('\t').Append(info.Exists ? info.Length : -1).Append('\t').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
+            kept = Path.Combine(options.ImageCacheFolder, FileNames.ForKey(key.ToString(), ".images"));
+        }
         return new StoredImages(ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, options.Cancellation), paths);
     }
 

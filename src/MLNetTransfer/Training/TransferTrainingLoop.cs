@@ -34,10 +34,10 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
     public IReadOnlyList<EpochReport> Run(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch = null,
         bool resume = false, CancellationToken cancellation = default, Action<string>? onNotice = null)
     {
-        var needed = settings.InFlightBytes(train.ImageShape);
-        if (settings.MemoryBudgetMB * Megabyte < needed)
+        var minimum = settings.MinimumMemoryBudgetMB(train.ImageShape);
+        if (settings.MemoryBudgetMB < minimum)
             throw new ArgumentOutOfRangeException(nameof(TrainingSettings.MemoryBudgetMB), settings.MemoryBudgetMB,
-                $"MemoryBudgetMB {settings.MemoryBudgetMB} cannot hold the batches in flight; it needs at least {(needed + Megabyte - 1) / Megabyte}");
+                $"MemoryBudgetMB {settings.MemoryBudgetMB} cannot hold the batches in flight; it needs at least {minimum}");
         // Only training computes in the chosen precision: the network leaves in float32 for explanations and export.
         network.Backbone.ComputeType = settings.Precision.ComputeType();
         try
@@ -123,8 +123,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 network.train();
                 double lossSum = 0, rate = 0;
                 long correct = 0;
-                var steps = Enumerable.Range(0, stepsPerEpoch)
-                    .Select(s => order[(s * settings.BatchSize)..Math.Min(order.Length, (s + 1) * settings.BatchSize)]).ToList();
+                var steps = order.Chunk(settings.BatchSize).ToList();
                 using var images = trainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
                 for (var s = 0; s < stepsPerEpoch; s++)
                 {
