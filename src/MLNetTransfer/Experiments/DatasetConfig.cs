@@ -3,7 +3,8 @@ using System.ComponentModel;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>Where the images are and how they are split. Either <see cref="Root"/> with <see cref="Split"/>, or
-/// separate <see cref="Train"/>, <see cref="Validation"/> and <see cref="Test"/> folders.</summary>
+/// separate <see cref="Train"/>, <see cref="Validation"/> and <see cref="Test"/> folders, or <see cref="Train"/> with
+/// one <see cref="HeldOut"/> folder split into validation and test.</summary>
 public sealed record DatasetConfig
 {
     [Description("Folder with one sub-folder of images per class; split by 'split'.")]
@@ -20,6 +21,9 @@ public sealed record DatasetConfig
 
     [Description("Test folder, with train and validation.")]
     public string? Test { get; init; }
+
+    [Description("With train, instead of validation and test folders: one folder split into both, stratified and seeded.")]
+    public HeldOutConfig? HeldOut { get; init; }
 
     [Description("ignore: photos are read as stored, as ML.NET's loader does, and each one with an EXIF orientation is listed as a warning. apply: they are turned upright, in training and in model.zip (which then needs this assembly registered to load). Default: ignore.")]
     public ExifOrientationMode ExifOrientation { get; init; } = ExifOrientationMode.Ignore;

@@ -119,15 +119,26 @@ public static partial class ExperimentConfigValidator
         var givenSeparate = separate.Where(f => f.Item2 is not null).ToList();
 
         if (dataset.Root is null && givenSeparate.Count == 0)
-            fail("dataset", "give either root (one sub-folder per class) or train, validation and test folders");
+            fail("dataset", "give either root (one sub-folder per class) or train, validation and test folders (or train and heldOut)");
         if (dataset.Root is not null && givenSeparate.Count > 0)
             fail($"dataset.{givenSeparate[0].Item1}", "give either root with split, or separate train/validation/test folders, not both");
 
+        if (dataset.HeldOut is { } heldOut)
+        {
+            if (dataset.Root is not null) fail("dataset.heldOut", "goes with train, not with root; root is split by split");
+            if (dataset.Validation is not null || dataset.Test is not null)
+                fail(dataset.Validation is not null ? "dataset.validation" : "dataset.test", "give either validation and test folders or heldOut, not both");
+            if (string.IsNullOrWhiteSpace(heldOut.Root)) fail("dataset.heldOut.root", "required: the folder to split into validation and test");
+            RequireFolder(definition, "dataset.heldOut.root", heldOut.Root, fail);
+            if (heldOut.Validation is < 0) fail("dataset.heldOut.validation", $"must be 0 or more (got {heldOut.Validation})");
+            if (heldOut.Test is < 1) fail("dataset.heldOut.test", $"must be at least 1 (got {heldOut.Test})");
+        }
+
         if (dataset.Root is null)
         {
-            foreach (var (name, folder) in separate)
+            foreach (var (name, folder) in dataset.HeldOut is null ? separate : separate[..1])
             {
-                if (folder is null) fail($"dataset.{name}", "required with separate folders (train, validation and test)");
+                if (folder is null) fail($"dataset.{name}", dataset.HeldOut is null ? "required with separate folders (train, validation and test)" : "required with heldOut");
                 RequireFolder(definition, $"dataset.{name}", folder!, fail);
             }
             if (dataset.Split is not null) fail("dataset.split", "applies to root only; separate folders are already split");

@@ -49,6 +49,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             DescribeDataset(definition, split), Versions(), Precision: config.Training?.Precision.Resolve());
         folder.WriteJson(RunFolder.RunFile, record);
 
+        var owned = new List<IDisposable>(); // ONNX Runtime sessions, closed when the run ends
         try
         {
             var ml = new MLContext(config.Seed);
@@ -57,7 +58,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             Action<string> save;
             Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> score;
             if (config.Mode == TrainingMode.FeatureExtraction)
-                (save, score) = TrainHead(ml, definition, backbone, split, cancellation);
+                (save, score) = TrainHead(ml, definition, backbone, split, owned, cancellation);
             else
             {
                 var model = TrainNetwork(ml, definition, backbone, split, folder, resumeFolder is not null, notes.Add, unreadable.AddRange, cancellation);
@@ -91,6 +92,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             folder.WriteJson(RunFolder.RunFile, record with { Status = RunRecord.Failed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
             throw;
         }
+        finally
+        {
+            foreach (var resource in owned) resource.Dispose();
+        }
     }
 
     // A run to continue: same experiment, not finished, with its split as written.
@@ -115,23 +120,25 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     /// computes). The featurizer is built only if some features or the model's stored featurizer are missing.
     /// </summary>
     (Action<string> Save, Func<IReadOnlyList<LabeledImage>, string, IReadOnlyList<Prediction>> Score) TrainHead(MLContext ml,
-        ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, CancellationToken cancellation)
+        ExperimentDefinition definition, Backbones.Backbone backbone, DatasetSplit split, ICollection<IDisposable> owned, CancellationToken cancellation)
     {
         var config = definition.Config;
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
+        // model.zip holds ML.NET's chain; the features are computed in batches, as the chain computes them photo by photo.
         var featurizer = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackboneFeatures(backbone).Fit(noImages));
+        var extractor = new BatchFeaturizer(ml, backbone);
+        owned.Add(extractor);
         var images = split.Train.Select(i => (i.Path, i.Label)).ToList();
         var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}")) + "\n" + PixelsKey(backbone);
-        List<FeatureCache.Source> sources = [new(featurizer, 1, () => Counter("Extracting backbone features (train)", images.Count), backboneKey)];
+        List<FeatureCache.Source> sources = [new(extractor, 1, () => Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
         var copies = config.Head!.AugmentedCopies;
         if (copies > 0)
         {
-            var augmenting = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
-                .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale))
-                .Append(ml.Transforms.BackboneFeaturesFromPixels(backbone))
-                .Fit(noImages));
+            var augmenting = new BatchFeaturizer(ml, backbone, ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
+                .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale)));
+            owned.Add(augmenting);
             var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(config.Augmentation, ConfigJson.Options)}";
             sources.Add(new(augmenting, copies, () => Counter($"Extracting features of {copies} augmented copies", copies * images.Count), augmentationKey));
         }
@@ -146,7 +153,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> set, string step)
         {
             var labelled = set.Select(i => (i.Path, i.Label)).ToList();
-            var setFeatures = FeatureCache.Compute(ml, labelled, [new(featurizer, 1, () => Counter(step, set.Count), backboneKey)], cancellation, store);
+            var setFeatures = FeatureCache.Compute(ml, labelled, [new(extractor, 1, () => Counter(step, set.Count), backboneKey)], cancellation, store);
             var scored = toValue.Transform(head.Transform(setFeatures));
             return ClassifierEvaluator.Predictions(scored, labelled.Select(i => (i.Path, (string?)i.Label)).ToList(), cancellation: cancellation);
         }
@@ -242,7 +249,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     IReadOnlyList<Prediction> Score(MLContext ml, ITransformer model, IReadOnlyList<LabeledImage> images, string step, CancellationToken cancellation) =>
         ClassifierEvaluator.Predict(ml, model, images.Select(i => (i.Path, (string?)i.Label)).ToList(), Counter(step, images.Count), cancellation);
 
-    DatasetSplit LoadDataset(ExperimentDefinition definition, CancellationToken cancellation)
+    internal DatasetSplit LoadDataset(ExperimentDefinition definition, CancellationToken cancellation = default)
     {
         var dataset = definition.Config.Dataset;
         var file = definition.ConfigPath;
@@ -258,6 +265,19 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             }
         }
 
+        if (dataset.HeldOut is { } heldOut)
+        {
+            var train = Scan("dataset.train", dataset.Train!);
+            var held = Scan("dataset.heldOut.root", heldOut.Root);
+            try
+            {
+                return DatasetSplit.HeldOut(train, held, heldOut.Validation, heldOut.Test, definition.Config.Seed);
+            }
+            catch (DataException e)
+            {
+                throw new ConfigException(file, "dataset.heldOut", e.Message, e);
+            }
+        }
         if (dataset.Root is null)
             return DatasetSplit.Separate(Scan("dataset.train", dataset.Train!), Scan("dataset.validation", dataset.Validation!), Scan("dataset.test", dataset.Test!));
 

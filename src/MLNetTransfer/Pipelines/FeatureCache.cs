@@ -41,14 +41,11 @@ public static class FeatureCache
             List<float[]> features;
             if (stored is null)
             {
-                // Built only here: a run whose features are all stored never loads the backbone.
-                var column = source.Featurizer.Value.GetOutputSchema(ImagePathSchema())["Features"];
-                if (column.Type is not VectorDataViewType { Size: > 0 } vector || vector.ItemType != NumberDataViewType.Single)
-                    throw new InvalidOperationException($"the featurizer's Features column is {column.Type}, not a fixed-size float vector");
+                var vector = source.Featurizer.FeatureType;
                 type ??= vector;
                 // An augmenting source draws anew on every pass, so only a single pass can be continued from its chunks.
                 var chunks = file is not null && source.Passes == 1 ? new FeatureChunks(file, chunkRows, vector.Dimensions) : null;
-                features = Run(ml, source, images, chunks, cancellation);
+                features = Run(source, images, chunks, cancellation);
                 // Written anew where missing or unreadable (a file of another length, say).
                 if (file is not null) FeatureFile.Write(file, features, vector.Dimensions);
                 chunks?.Delete();
@@ -66,28 +63,17 @@ public static class FeatureCache
         return ml.Data.LoadFromEnumerable(rows, schema);
     }
 
-    static List<float[]> Run(MLContext ml, Source source, IReadOnlyList<(string ImagePath, string Label)> images, FeatureChunks? chunks,
-        CancellationToken cancellation)
+    static List<float[]> Run(Source source, IReadOnlyList<(string ImagePath, string Label)> images, FeatureChunks? chunks, CancellationToken cancellation)
     {
         var features = chunks?.ReadDone(images.Count) ?? new List<float[]>(images.Count * source.Passes);
         var progress = source.Progress?.Invoke();
-        var done = features.Count;
-        var input = ml.Data.LoadFromEnumerable(images.Skip(done).Select(i => new ImageInput { ImagePath = i.ImagePath }));
-        var output = source.Featurizer.Value.Transform(input);
-        var column = output.Schema["Features"];
-        for (var pass = 0; pass < source.Passes; pass++)
+        var paths = images.Skip(features.Count).Select(i => i.ImagePath).ToList();
+        foreach (var row in source.Featurizer.Features(paths, source.Passes, cancellation))
         {
-            using var cursor = output.GetRowCursor([column]);
-            var getter = cursor.GetGetter<VBuffer<float>>(column);
-            VBuffer<float> row = default;
-            while (cursor.MoveNext())
-            {
-                cancellation.ThrowIfCancellationRequested();
-                getter(ref row);
-                features.Add(row.DenseValues().ToArray());
-                chunks?.Added(features);
-                progress?.Report(features.Count);
-            }
+            cancellation.ThrowIfCancellationRequested();
+            features.Add(row);
+            chunks?.Added(features);
+            progress?.Report(features.Count);
         }
         return features;
     }
@@ -105,11 +91,11 @@ public static class FeatureCache
     }
 
     /// <summary>A featurizer and how to run it.</summary>
-    /// <param name="Featurizer">Image path to Features; built only when some features are not stored.</param>
+    /// <param name="Featurizer">Image path to features; opens its ONNX Runtime sessions only when some features are not stored.</param>
     /// <param name="Passes">Passes over the images: more than one only for a featurizer that augments.</param>
     /// <param name="Progress">Where to report rows done; made when the source starts, so progress steps appear in the order they run.</param>
     /// <param name="Key">Everything the featurizer's output depends on besides the images (backbone files, augmentation and seed); stored features are found by it.</param>
-    public sealed record Source(Lazy<ITransformer> Featurizer, int Passes, Func<IProgress<int>?>? Progress, string Key = "");
+    public sealed record Source(BatchFeaturizer Featurizer, int Passes, Func<IProgress<int>?>? Progress, string Key = "");
 
     /// <summary>The input schema of a model built on <see cref="BackboneCatalog.ExtractBackboneFeatures"/>: an image path only.</summary>
     public static DataViewSchema ImagePathSchema()

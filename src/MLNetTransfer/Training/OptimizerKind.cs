@@ -11,4 +11,7 @@ public enum OptimizerKind
     /// <summary>Adam with decoupled weight decay.</summary>
     [JsonStringEnumMemberName("adamw")]
     AdamW,
+    /// <summary>RMSprop as Keras defines it (the book's optimizer): decay 0.9, epsilon 1e-7, no momentum.</summary>
+    [JsonStringEnumMemberName("rmsprop")]
+    RmsProp,
 }

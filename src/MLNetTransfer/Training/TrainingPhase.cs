@@ -21,7 +21,7 @@ public sealed record TrainingPhase
     public FreezingPlan? Unfreeze { get; init; }
 
     /// <summary>Default: Adam.</summary>
-    [Description("sgd (with momentum), adam or adamw. Default: adam.")]
+    [Description("sgd (with momentum), adam, adamw or rmsprop (Keras' decay 0.9 and epsilon 1e-7, the book's). Default: adam.")]
     public OptimizerKind Optimizer { get; init; } = OptimizerKind.Adam;
 
     /// <summary>Peak learning rate. Default: 0.001.</summary>
@@ -32,8 +32,8 @@ public sealed record TrainingPhase
     [Description("SGD momentum. Default: 0.9.")]
     public double Momentum { get; init; } = 0.9;
 
-    /// <summary>L2 penalty (SGD, Adam) or decoupled decay (AdamW). Default: 0.</summary>
-    [Description("L2 penalty (sgd, adam) or decoupled weight decay (adamw). Default: 0.")]
+    /// <summary>L2 penalty (SGD, Adam, RMSprop) or decoupled decay (AdamW). Default: 0.</summary>
+    [Description("L2 penalty (sgd, adam, rmsprop) or decoupled weight decay (adamw). Default: 0.")]
     public double WeightDecay { get; init; }
 
     /// <summary>Default: constant.</summary>

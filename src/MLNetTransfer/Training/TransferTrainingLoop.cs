@@ -257,11 +257,13 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         return false;
     }
 
-    static OptimizerHelper CreateOptimizer(TrainingPhase phase, IReadOnlyList<Parameter> parameters) => phase.Optimizer switch
+    internal static OptimizerHelper CreateOptimizer(TrainingPhase phase, IReadOnlyList<Parameter> parameters) => phase.Optimizer switch
     {
         OptimizerKind.Sgd => optim.SGD(parameters, phase.LearningRate, phase.Momentum, weight_decay: phase.WeightDecay),
         OptimizerKind.Adam => optim.Adam(parameters, phase.LearningRate, weight_decay: phase.WeightDecay),
         OptimizerKind.AdamW => optim.AdamW(parameters, phase.LearningRate, weight_decay: phase.WeightDecay),
+        // Keras' rho and epsilon, not PyTorch's 0.99 and 1e-8: the book's learning rates were tuned with these.
+        OptimizerKind.RmsProp => optim.RMSProp(parameters, phase.LearningRate, alpha: 0.9, eps: 1e-7, weight_decay: phase.WeightDecay),
         _ => throw new ArgumentOutOfRangeException(nameof(phase), phase.Optimizer, "unknown optimizer"),
     };
 

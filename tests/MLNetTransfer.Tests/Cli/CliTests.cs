@@ -158,6 +158,21 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Bench_only_measures_the_group_it_is_given_and_names_the_groups_when_it_is_unknown()
+    {
+        var result = Run("bench", "--images", "8", "--seconds", "0.2", "--only", "extraction", "--json", folder["bench.json"]);
+        Assert.True(result.ExitCode == 0, result.Output);
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder["bench.json"]));
+        var names = json.RootElement.GetProperty("measurements").EnumerateArray().Select(m => m.GetProperty("Name").GetString()!).ToList();
+        Assert.Contains(names, n => n.StartsWith("feature extraction, framework", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.StartsWith("fine-tuning", StringComparison.Ordinal) || n.StartsWith("Grad-CAM", StringComparison.Ordinal));
+
+        var unknown = Run("bench", "--only", "speed");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("--only speed: the groups are extraction, rerun, training, explanation", unknown.Output);
+    }
+
+    [Fact]
     public void Bench_reports_every_figure_beside_its_reference()
     {
         // The smallest run on generated images: speed is judged by running the command, not here; this checks that
@@ -169,7 +184,8 @@ public sealed class CliTests : IDisposable
         Assert.All(measurements.Values, m => Assert.True(m.GetProperty("Rate").GetDouble() > 0 && m.GetProperty("PeakMegabytes").GetDouble() > 0));
         string[] References(string name) =>
             measurements.Single(m => m.Key.StartsWith(name, StringComparison.Ordinal)).Value.GetProperty("References").EnumerateObject().Select(r => r.Name).ToArray();
-        Assert.Equal(["raw ONNX Runtime", "arithmetic limit"], References("feature extraction, framework chain"));
+        Assert.Equal(["raw ONNX Runtime", "raw ONNX Runtime, batches of 16", "arithmetic limit"], References("feature extraction, framework ("));
+        Assert.Equal(["raw ONNX Runtime"], References("model.zip's ML.NET chain"));
         Assert.Contains("TorchVision resnet18", References("fine-tuning step, framework trainer ("));
         Assert.Contains("bare loop, same network", References("fine-tuning step, framework trainer ("));
         Assert.Equal(["forward pass"], References("Grad-CAM"));

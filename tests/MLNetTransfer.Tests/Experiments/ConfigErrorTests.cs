@@ -90,6 +90,19 @@ public sealed class ConfigErrorTests : IDisposable
         Assert.Contains("must be 1 (got 1.2)", e.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "root": "photos", "heldOut": { "root": "photos" } }""", "dataset.heldOut", "goes with train, not with root")]
+    [InlineData("""{ "train": "photos", "test": "photos", "heldOut": { "root": "photos" } }""", "dataset.test", "either validation and test folders or heldOut")]
+    [InlineData("""{ "train": "photos", "heldOut": { "root": "elsewhere" } }""", "dataset.heldOut.root", "folder not found")]
+    [InlineData("""{ "train": "photos", "heldOut": { "root": "photos", "test": 0 } }""", "dataset.heldOut.test", "must be at least 1")]
+    [InlineData("""{ "heldOut": { "root": "photos" } }""", "dataset", "give either root")]
+    public void A_held_out_folder_goes_with_a_train_folder_alone(string dataset, string field, string words)
+    {
+        var e = Error($$"""{ "name": "x", "dataset": {{dataset}} }""");
+        Assert.Equal(field, e.Field);
+        Assert.Contains(words, e.Message);
+    }
+
     [Fact]
     public void A_hyper_parameter_of_another_trainer_is_refused()
     {

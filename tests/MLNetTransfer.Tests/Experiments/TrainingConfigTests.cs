@@ -54,6 +54,7 @@ public sealed class TrainingConfigTests : IDisposable
         Assert.Equal(OptimizerKind.AdamW, phase.Optimizer);
         Assert.Equal(ScheduleKind.OneCycle, phase.Schedule);
         Assert.Equal(["conv1"], phase.Unfreeze!.Nodes!);
+        Assert.Equal(OptimizerKind.RmsProp, Read(""" "mode": "from-scratch", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """).Config.Training!.Phases!.Single().Optimizer);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class TrainingConfigTests : IDisposable
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [] } """, "training.phases", "needs at least one phase")]
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 2 }, { "learningRate": 0 } ] } """, "training.phases[1].learningRate", "must be above 0")]
     [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "unfreeze": { "topStages": 1, "all": true } } ] } """, "training.phases[0].unfreeze", "give one of topStages, nodes or all")]
-    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """, "training.phases[0].optimizer", "expected one of: sgd, adam, adamw")]
+    [InlineData(""" "mode": "fine-tune", "training": { "phases": [ { "optimizer": "adagrad" } ] } """, "training.phases[0].optimizer", "expected one of: sgd, adam, adamw, rmsprop")]
     [InlineData(""" "mode": "fine-tune", "training": { "precision": "float16" } """, "training.precision", "expected one of: auto, float32, mixed-bfloat16")]
     [InlineData(""" "mode": "fine-tune", "training": { "batchSize": 0 } """, "training.batchSize", "must be between 1 and 1024")]
     [InlineData(""" "mode": "fine-tune", "classifier": { "hiddenUnits": [64, 0] } """, "classifier.hiddenUnits[1]", "must be between 1 and 65536")]

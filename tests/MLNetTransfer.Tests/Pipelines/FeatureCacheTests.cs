@@ -22,7 +22,7 @@ public sealed class FeatureCacheTests : IDisposable
         SyntheticPets.Generate(folder["pets"], 10, 96, seed: 9);
         var images = ImageFolder.Scan(folder["pets"]).Images.Select(i => (i.Path, i.Label)).ToList();
         var backbone = BundledBackbones.ResNet18();
-        var featurizer = new Lazy<ITransformer>(() => ml.Transforms.ExtractBackboneFeatures(backbone).Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>())));
+        using var featurizer = new BatchFeaturizer(ml, backbone, batchSize: 5);
         float[][] Features(IDataView data) => data.GetColumn<float[]>("Features").ToArray();
         var whole = Features(FeatureCache.Compute(ml, images, [new(featurizer, 1, null, "key")]));
 

@@ -73,7 +73,8 @@ public sealed class FeatureExtractionModelTests : IDisposable
         var backbone = SmallConvnet.Write(folder["convnet.onnx"], 64, 64, seed: 5);
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
         var labelled = images.Select(i => (i, Path.GetFileName(Path.GetDirectoryName(i))!)).ToList();
-        var features = FeatureCache.Compute(ml, labelled, [new(new(() => featurizer), 1, null)]);
+        using var batched = new BatchFeaturizer(ml, backbone);
+        var features = FeatureCache.Compute(ml, labelled, [new(batched, 1, null)]);
         return (featurizer, features, images);
     }
 

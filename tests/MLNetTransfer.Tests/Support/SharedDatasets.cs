@@ -8,6 +8,8 @@ public static class SharedDatasets
 
     public static string PetsKaggle500 => Path.Combine(RepositoryRoot, "..", "shared", "datasets", "pets-kaggle-500");
 
+    public static string PetsKaggle2000 => Path.Combine(RepositoryRoot, "..", "shared", "datasets", "pets-kaggle-2000");
+
     public static string OxfordPetsDev => Path.Combine(RepositoryRoot, "..", "shared", "datasets", "oxford-pets-dev");
 
     static string FindRoot()
@@ -18,23 +20,21 @@ public static class SharedDatasets
     }
 }
 
-/// <summary>A fact that needs <c>../shared/datasets/pets-kaggle-500</c>; skipped, with the reason shown, where it is absent.</summary>
-public sealed class PetsKaggle500FactAttribute : FactAttribute
+/// <summary>A fact that needs folders of <c>../shared/datasets</c>; skipped, with the first missing one named, where any is absent.</summary>
+public abstract class SharedDatasetsFactAttribute : FactAttribute
 {
-    public PetsKaggle500FactAttribute()
+    protected SharedDatasetsFactAttribute(params string[] folders)
     {
-        if (!Directory.Exists(SharedDatasets.PetsKaggle500))
-            Skip = $"real photos not found at {Path.GetFullPath(SharedDatasets.PetsKaggle500)} (../shared/datasets beside the checkout)";
+        if (folders.FirstOrDefault(f => !Directory.Exists(f)) is { } missing)
+            Skip = $"real photos not found at {Path.GetFullPath(missing)} (../shared/datasets beside the checkout)";
     }
 }
 
-/// <summary>A fact that needs both <c>pets-kaggle-500</c> (to train) and <c>oxford-pets-dev</c> (masks); skipped where either is absent.</summary>
-public sealed class OxfordPetsFactAttribute : FactAttribute
-{
-    public OxfordPetsFactAttribute()
-    {
-        foreach (var folder in new[] { SharedDatasets.PetsKaggle500, SharedDatasets.OxfordPetsDev })
-            if (!Directory.Exists(folder))
-                Skip = $"real photos not found at {Path.GetFullPath(folder)} (../shared/datasets beside the checkout)";
-    }
-}
+/// <summary>A fact that needs <c>pets-kaggle-500</c>.</summary>
+public sealed class PetsKaggle500FactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.PetsKaggle500);
+
+/// <summary>A fact that needs both <c>pets-kaggle-500</c> (to train) and <c>oxford-pets-dev</c> (masks).</summary>
+public sealed class OxfordPetsFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.PetsKaggle500, SharedDatasets.OxfordPetsDev);
+
+/// <summary>A fact that needs the book's data: <c>pets-kaggle-2000</c> (to train) and <c>pets-kaggle-500</c> (validation and test).</summary>
+public sealed class BookDatasetsFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.PetsKaggle2000, SharedDatasets.PetsKaggle500);

@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 
 namespace MLNetTransfer.Cli.Commands.Bench;
 
-/// <summary><c>mlnet-transfer bench [--data DIR] [--batch N] [--seconds S]</c>: every speed figure beside its reference.</summary>
+/// <summary><c>mlnet-transfer bench [--data DIR] [--batch N] [--seconds S] [--only GROUP]</c>: every speed figure beside its reference.</summary>
 public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCommand.Settings>(console)
 {
     public sealed class Settings : CommandSettings
@@ -39,6 +39,10 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
         [DefaultValue(10.0)]
         public double Seconds { get; init; } = 10;
 
+        [CommandOption("--only <GROUP>")]
+        [Description("Measure one group: extraction, rerun, training or explanation. Default: all of them.")]
+        public string? Only { get; init; }
+
         [CommandOption("--json <FILE>")]
         [Description("Also write the figures as JSON.")]
         public string? Json { get; init; }
@@ -47,8 +51,13 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
             Images < 8 ? ValidationResult.Error("--images must be at least 8")
             : Batch < 1 ? ValidationResult.Error("--batch must be positive")
             : Seconds <= 0 ? ValidationResult.Error("--seconds must be positive")
+            : Only is not null && !Groups.Contains(Only) ? ValidationResult.Error($"--only {Only}: the groups are {string.Join(", ", Groups)}")
             : ValidationResult.Success();
+
+        public bool Measures(string group) => Only is null || Only == group;
     }
+
+    static readonly string[] Groups = ["extraction", "rerun", "training", "explanation"];
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
@@ -80,20 +89,27 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
             cancellation.ThrowIfCancellationRequested();
             measurements.AddRange(figures);
         }
-        Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
-        try
+        if (settings.Measures("extraction")) Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
+        if (settings.Measures("rerun"))
         {
-            Add(RerunBench.Run(root, cancellation));
+            try
+            {
+                Add(RerunBench.Run(root, cancellation));
+            }
+            catch (DataException e)
+            {
+                // Any folder of images serves the other figures; this one needs an experiment's class sub-folders.
+                Console.MarkupLine($"[yellow]re-run figures skipped: {Markup.Escape(e.Message)}[/]");
+            }
         }
-        catch (DataException e)
+        if (settings.Measures("training") || settings.Measures("explanation"))
         {
-            // Any folder of images serves the other figures; this one needs an experiment's class sub-folders.
-            Console.MarkupLine($"[yellow]re-run figures skipped: {Markup.Escape(e.Message)}[/]");
+            using var inputs = Prepare(backbone, images);
+            if (settings.Measures("training"))
+                Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, precision, trainingLimit, defaultTrainingLimit));
+            using var explained = inputs.narrow(0, 0, Math.Min(8, settings.Batch));
+            if (settings.Measures("explanation")) Add(ExplanationBench.Run(backbone.Model.Path, explained, settings.Seconds));
         }
-        using var inputs = Prepare(backbone, images);
-        Add(TrainingBench.Run(backbone.Model.Path, inputs, settings.Batch, settings.Seconds, precision, trainingLimit, defaultTrainingLimit));
-        using var explained = inputs.narrow(0, 0, Math.Min(8, settings.Batch));
-        Add(ExplanationBench.Run(backbone.Model.Path, explained, settings.Seconds));
 
         var table = new Table().Border(TableBorder.Rounded).AddColumns("measurement", "rate", "reference", "ratio", "peak memory");
         foreach (var m in measurements)
