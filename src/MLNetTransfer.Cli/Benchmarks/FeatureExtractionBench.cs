@@ -33,7 +33,7 @@ public static class FeatureExtractionBench
         // The same thread counts as the framework gives its sessions: the comparison is of the chain, not of settings.
         List<(OnnxStage Stage, InferenceSession Session)> Sessions(Func<byte[], byte[]> graph) => backbone.Stages.Select(s =>
         {
-            using var options = new SessionOptions { IntraOpNumThreads = BackboneCatalog.OnnxThreads(s, backbone) };
+            using var options = new SessionOptions { IntraOpNumThreads = BackboneCatalog.OnnxThreads(s == backbone.Model) };
             return (s, new InferenceSession(graph(File.ReadAllBytes(s.Path)), options));
         }).ToList();
         var single = Sessions(model => model);

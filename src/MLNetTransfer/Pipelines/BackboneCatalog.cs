@@ -31,7 +31,7 @@ public static class BackboneCatalog
     /// </summary>
     public static IEstimator<ITransformer> BackboneFeaturesFromPixels(this TransformsCatalog catalog, Backbone backbone, string outputColumnName = "Features")
     {
-        var (chain, last) = Stages(catalog, backbone, backbone.Stages, backbone.PixelsName);
+        var (chain, last) = catalog.ApplyOnnxStages(backbone.Stages, backbone.PixelsName, backbone.Model);
         return chain.Append(catalog.CopyColumns(outputColumnName, last));
     }
 
@@ -46,13 +46,18 @@ public static class BackboneCatalog
     public static IEstimator<ITransformer> PrepareBackboneInput(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Pixels", string imagePathColumnName = "ImagePath")
     {
-        var (stages, last) = Stages(catalog, backbone, backbone.Stages.SkipLast(1), backbone.PixelsName);
+        var (stages, last) = catalog.ApplyOnnxStages(backbone.Stages.SkipLast(1), backbone.PixelsName, backbone.Model);
         var chain = catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName).Append(stages);
         return last == outputColumnName ? chain : chain.Append(catalog.CopyColumns(outputColumnName, last));
     }
 
-    // ApplyOnnxModel binds columns to graph tensors by name, so each stage's input column carries its tensor's name.
-    static (IEstimator<ITransformer> Chain, string Last) Stages(TransformsCatalog catalog, Backbone backbone, IEnumerable<OnnxStage> stages, string from)
+    /// <summary>
+    /// ApplyOnnxModel for each stage in order, from column <paramref name="from"/>; returns the chain and the column it
+    /// ends in. ApplyOnnxModel binds columns to graph tensors by name, so each stage's input is copied under its
+    /// tensor's name where it differs. <paramref name="network"/> gets every core, any other stage one thread (see
+    /// <see cref="OnnxThreads"/>).
+    /// </summary>
+    internal static (IEstimator<ITransformer> Chain, string Last) ApplyOnnxStages(this TransformsCatalog catalog, IEnumerable<OnnxStage> stages, string from, OnnxStage network)
     {
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         var current = from;
@@ -64,7 +69,7 @@ public static class BackboneCatalog
                 ModelFile = stage.Path,
                 InputColumns = [stage.InputName],
                 OutputColumns = [stage.OutputName],
-                IntraOpNumThreads = OnnxThreads(stage, backbone),
+                IntraOpNumThreads = OnnxThreads(stage == network),
             }));
             current = stage.OutputName;
         }
@@ -75,7 +80,7 @@ public static class BackboneCatalog
     /// ONNX Runtime threads for a stage: every core for the network; one for a preprocessing graph. Each session's idle
     /// threads spin while the other session runs, so a second multi-threaded pool halves the network's speed on two cores.
     /// </summary>
-    public static int OnnxThreads(OnnxStage stage, Backbone backbone) => stage == backbone.Model ? Environment.ProcessorCount : 1;
+    public static int OnnxThreads(bool network) => network ? Environment.ProcessorCount : 1;
 
     /// <summary>
     /// LoadImages -> (ApplyExifOrientation) -> ResizeImages -> ExtractPixels with the backbone's size, channel order and scale: the image as a

@@ -168,7 +168,7 @@ public sealed class BatchFeaturizer : IDisposable
 
     List<(OnnxStage, InferenceSession)> Open(bool freeBatch) => backbone.Stages.Select(stage =>
     {
-        using var options = new SessionOptions { IntraOpNumThreads = BackboneCatalog.OnnxThreads(stage, backbone) };
+        using var options = new SessionOptions { IntraOpNumThreads = BackboneCatalog.OnnxThreads(stage == backbone.Model) };
         // Spinning threads would take the decoding worker's core while they wait (measured: slower with spinning).
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         var model = File.ReadAllBytes(stage.Path);

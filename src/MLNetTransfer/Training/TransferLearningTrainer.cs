@@ -127,16 +127,8 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var path = Path.Combine(options.ModelFolder, NetworkFileName);
         NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.TestTimeFlips);
 
-        // ApplyOnnxModel binds columns to graph tensors by name: copy each stage's input under its tensor's name.
-        IEstimator<ITransformer> scoring = new EstimatorChain<ITransformer>();
-        var current = options.FeatureColumnName;
-        foreach (var (stage, outputs) in new[] { (options.Preprocessor, new[] { options.Preprocessor?.OutputName ?? "" }), (options.Backbone with { Path = path }, [NetworkExport.LogitsName]) })
-        {
-            if (stage is null) continue;
-            if (current != stage.InputName) scoring = scoring.Append(ml.Transforms.CopyColumns(stage.InputName, current));
-            scoring = scoring.Append(ml.Transforms.ApplyOnnxModel(outputs, [stage.InputName], stage.Path));
-            current = outputs[0];
-        }
+        var network = options.Backbone with { Path = path, OutputName = NetworkExport.LogitsName };
+        var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network);
         var onnx = scoring.Fit(input);
         var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
         return new TransformerChain<ITransformer>(onnx, LogitsClassifier.Create(ml, logits, classes));

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using MLNetTransfer.Core;
+using MLNetTransfer.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,14 +25,9 @@ public class TorchRuntimeTests
         Assert.NotNull(conv.weight.grad);
     }
 
-    [Fact]
+    [LinuxFact]
     public void On_linux_the_loaded_native_library_is_the_build_outputs_copy()
     {
-        if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux))
-        {
-            Console.WriteLine("skipped: the native library patch applies to Linux only");
-            return;
-        }
         var loaded = TorchRuntime.EnsureStarted();
         Assert.NotNull(loaded);
         // The build output's own copy, which the build changed where the host needs it; not one TorchSharp copied from

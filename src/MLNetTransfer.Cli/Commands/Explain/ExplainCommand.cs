@@ -62,7 +62,15 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", settings.Method);
         Directory.CreateDirectory(output);
 
-        var explainer = new Explainer(explainable, CamMethods.Create(settings.Method), settings.Layer, target);
+        Explainer explainer;
+        try
+        {
+            explainer = new Explainer(explainable, CamMethods.Create(settings.Method), settings.Layer, target);
+        }
+        catch (DataException e) when (settings.Layer is null)
+        {
+            throw new DataException($"{e.Message} with --layer", e); // the library does not know the command's options
+        }
         var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "explained class", "probability", "drop (map / random)", "overlay");
         var explanations = new List<Explanation>();
         foreach (var explanation in explainer.Explain(files, settings.Masks is null ? null : MaskFinder(settings.Masks), cancellation))

@@ -42,6 +42,9 @@ internal static class OnnxOperators
     /// <summary>Operator names accepted, Constant included (it is folded at import).</summary>
     public static IReadOnlyCollection<string> Supported { get; } = [.. Compilers.Keys, .. MultiCompilers.Keys, "Constant"];
 
+    /// <summary>The element-wise activations among <see cref="Supported"/>: what a heat-map or an activation grid shows after a convolution.</summary>
+    public static IReadOnlySet<string> Activations { get; } = new HashSet<string> { "Relu", "LeakyRelu", "Clip", "Sigmoid", "HardSigmoid", "HardSwish" };
+
     public static MultiKernel Compile(OnnxNode node)
     {
         MultiKernel kernel;

@@ -7,11 +7,9 @@ namespace MLNetTransfer.Interpretability.Activations;
 /// <summary>The book's first view of a convnet: what its layers output for one image, channel by channel.</summary>
 public static class LayerActivations
 {
-    static readonly HashSet<string> ActivationOps = ["Relu", "LeakyRelu", "Elu", "Sigmoid", "Tanh", "HardSigmoid", "HardSwish", "Clip"];
-
     /// <summary>The layers shown by default: the first <paramref name="count"/> convolution and activation outputs, in graph order.</summary>
     public static IReadOnlyList<string> DefaultLayers(OnnxGraphModule graph, int count = 8) =>
-        graph.Layers.Where(l => l.OpType == "Conv" || ActivationOps.Contains(l.OpType)).Select(l => l.Outputs[0]).Take(count).ToList();
+        graph.Layers.Where(l => l.OpType == "Conv" || OnnxOperators.Activations.Contains(l.OpType)).Select(l => l.Outputs[0]).Take(count).ToList();
 
     /// <summary>
     /// The layers to look at from low to high: each stage's last convolution or activation output (for ResNet18, the
@@ -25,7 +23,7 @@ public static class LayerActivations
         var top = layers.ToList().FindLastIndex(l => l.Outputs.Contains(Cam.CamMethod.DefaultLayer(graph)));
         return BackboneStages.Find(graph)
             .Select(stage => stage.Layers.Where(n => position[n] <= top).Select(n => layers[position[n]])
-                .LastOrDefault(l => l.OpType == "Conv" || ActivationOps.Contains(l.OpType))?.Outputs[0])
+                .LastOrDefault(l => l.OpType == "Conv" || OnnxOperators.Activations.Contains(l.OpType))?.Outputs[0])
             .OfType<string>().Distinct().ToList();
     }
 

@@ -88,7 +88,7 @@ public abstract class CamMethod
         // A pool reading the graph's input directly has no layer before it to show.
         if (pool is not null && pool.Inputs[0] != backbone.InputName) return pool.Inputs[0];
         var conv = layers.LastOrDefault(l => l.OpType == "Conv")?.Outputs[0]
-                   ?? throw new Core.DataException("the network has no convolution whose output a heat-map could show; name a layer with --layer");
-        return layers.FirstOrDefault(l => l.OpType is "Relu" or "LeakyRelu" or "Elu" or "Sigmoid" or "Tanh" && l.Inputs[0] == conv)?.Outputs[0] ?? conv;
+                   ?? throw new Core.DataException("the network has no convolution whose output a heat-map could show; name the layer to explain");
+        return layers.FirstOrDefault(l => Backbones.Import.OnnxOperators.Activations.Contains(l.OpType) && l.Inputs[0] == conv)?.Outputs[0] ?? conv;
     }
 }
