@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Google.Protobuf;
 using Microsoft.ML;
@@ -70,22 +69,19 @@ public sealed class BatchFeaturizer : IDisposable
     IEnumerable<float[]> Pass(IDataView view, CancellationToken cancellation)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        // Two batches ahead: the next batch is ready when a call ends, and memory holds a few images, not the set.
-        using var decoded = new BlockingCollection<float[]>(2 * batchSize);
-        var decoding = Task.Run(() => Decode(view, decoded, stop.Token), stop.Token);
-        var batch = new float[batchSize * imageLength];
+        // Three batch buffers go round: one scored, two decoded ahead. Memory holds them, not the set, and allocates
+        // nothing per image (a pooled array per image was dropped by the pool as garbage faster than it was collected).
+        using var free = new BlockingCollection<float[]>();
+        for (var i = 0; i < 3; i++) free.Add(new float[batchSize * imageLength]);
+        using var decoded = new BlockingCollection<(float[] Batch, int Count)>();
+        var decoding = Task.Run(() => Decode(view, free, decoded, stop.Token), stop.Token);
         try
         {
-            var count = 0;
-            foreach (var image in decoded.GetConsumingEnumerable(stop.Token))
+            foreach (var (batch, count) in decoded.GetConsumingEnumerable(stop.Token))
             {
-                image.AsSpan(0, imageLength).CopyTo(batch.AsSpan(count * imageLength));
-                ArrayPool<float>.Shared.Return(image);
-                if (++count < batchSize) continue;
                 foreach (var row in Score(batch, count)) yield return row;
-                count = 0;
+                free.Add(batch);
             }
-            foreach (var row in Score(batch, count)) yield return row;
             // The worker's error (a file that broke since the scan), once the images before it are out.
             decoding.GetAwaiter().GetResult();
         }
@@ -93,11 +89,10 @@ public sealed class BatchFeaturizer : IDisposable
         {
             stop.Cancel();
             try { decoding.Wait(CancellationToken.None); } catch (AggregateException) { } // its error, if any, was thrown above
-            while (decoded.TryTake(out var left)) ArrayPool<float>.Shared.Return(left);
         }
     }
 
-    void Decode(IDataView view, BlockingCollection<float[]> decoded, CancellationToken stop)
+    void Decode(IDataView view, BlockingCollection<float[]> free, BlockingCollection<(float[] Batch, int Count)> decoded, CancellationToken stop)
     {
         try
         {
@@ -105,13 +100,16 @@ public sealed class BatchFeaturizer : IDisposable
             using var cursor = view.GetRowCursor([column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             var values = default(VBuffer<float>);
+            var (batch, count) = (free.Take(stop), 0);
             while (cursor.MoveNext())
             {
                 getter(ref values);
-                var image = ArrayPool<float>.Shared.Rent(imageLength);
-                values.GetValues().CopyTo(image);
-                decoded.Add(image, stop);
+                values.GetValues().CopyTo(batch.AsSpan(count * imageLength, imageLength));
+                if (++count < batchSize) continue;
+                decoded.Add((batch, count), stop);
+                (batch, count) = (free.Take(stop), 0);
             }
+            if (count > 0) decoded.Add((batch, count), stop);
         }
         finally
         {
@@ -122,7 +120,6 @@ public sealed class BatchFeaturizer : IDisposable
     // Features of the first count images in batch, row by row.
     IEnumerable<float[]> Score(float[] batch, int count)
     {
-        if (count == 0) return [];
         if (batchSize > 1 && TryScore(batch, count) is { } rows) return rows;
         // Not a graph that takes a batch: from now on the original graphs, photo by photo.
         if (batchSize > 1)
