@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's scaling table: a frozen-base, a fine-tune (top stage unfrozen) and a from-scratch run, one epoch per
+# The scaling table of docs/training.md: a frozen-base, a fine-tune (top stage unfrozen) and a from-scratch run, one epoch per
 # phase, on generated sets of 500, 2,000 and 20,000 images (80/10/10), each in a process of its own under GNU time for
 # its peak resident memory. Linux only (GNU time); the sets go to datasets/scale/, which git ignores.
 #   build/scale-table.sh                 all three sizes

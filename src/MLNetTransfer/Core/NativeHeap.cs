@@ -6,7 +6,7 @@ namespace MLNetTransfer.Core;
 /// Gives the C heap's free memory back to the system while a long run works. glibc keeps freed blocks in its arenas
 /// for reuse, and libtorch, ONNX Runtime and the image decoders free many large ones on several threads, so a run's
 /// resident memory grew with the images it had seen: 2.9 GB while a 20,000-image frozen-base run computed its frozen
-/// layers, against 1.23 GB for the whole run trimmed (README, Streaming and memory). Fixing glibc's mmap threshold
+/// layers, against 1.23 GB for the whole run trimmed (docs/training.md, Streaming and memory). Fixing glibc's mmap threshold
 /// instead also kept it flat, but makes every large block a fresh mapping, and a fine-tune epoch took three times as long.
 /// </summary>
 public static class NativeHeap

@@ -25,8 +25,9 @@ public static class TorchRuntime
         catch (Exception e) when (e is NotSupportedException or DllNotFoundException or TypeInitializationException)
         {
             throw new InvalidOperationException(
-                "TorchSharp's native library did not load. On Linux with a libstdc++ older than GCC 13 it must come from " +
-                "this project's build output (see README, platform notes); rebuild rather than copying binaries by hand.", e);
+                "TorchSharp's native library did not load. An app needs a libtorch package beside MLNetTransfer (dotnet add package " +
+                "libtorch-cpu, or a CUDA build). On Linux with a libstdc++ older than GCC 13, TorchSharp's shim must come from a build " +
+                "that referenced MLNetTransfer, which patches it (see docs/platforms.md in the repository); rebuild rather than copying binaries by hand.", e);
         }
         return RuntimeInformation.IsOSPlatform(OSPlatform.Linux) ? MappedLibrary("libLibTorchSharp.so") : null;
     }

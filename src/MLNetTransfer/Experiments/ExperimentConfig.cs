@@ -42,7 +42,7 @@ public sealed record ExperimentConfig
     public ClassifierConfig? Classifier { get; init; }
 
     [Description("frozen-base, fine-tune and from-scratch: phases, optimizer, schedule, early stopping.")]
-    public TrainingConfig? Training { get; init; }
+    public Training.TrainingSettings? Training { get; init; }
 
     [Description("frozen-base, fine-tune and from-scratch: random changes to training images, new every epoch (Keras ImageDataGenerator's vocabulary). Default: none.")]
     public Pipelines.Augmentation.AugmentationOptions? Augmentation { get; init; }

@@ -79,33 +79,16 @@ public static partial class ExperimentConfigValidator
         if (classifier.Dropout is < 0 or >= 1 || double.IsNaN(classifier.Dropout)) fail("classifier.dropout", $"must be at least 0 and below 1 (got {classifier.Dropout})");
     }
 
-    static void ValidateTraining(TrainingMode mode, TrainingConfig training, Action<string, string> fail)
+    static void ValidateTraining(TrainingMode mode, TrainingSettings training, Action<string, string> fail)
     {
-        if (training.BatchSize is < 1 or > 1024) fail("training.batchSize", $"must be between 1 and 1024 (got {training.BatchSize})");
-        if (training.MemoryBudgetMB < 0) fail("training.memoryBudgetMB", $"must be 0 or more (got {training.MemoryBudgetMB})");
-        if (training.LabelSmoothing is < 0 or >= 1 || double.IsNaN(training.LabelSmoothing)) fail("training.labelSmoothing", $"must be at least 0 and below 1 (got {training.LabelSmoothing})");
-        if (training.EarlyStopping is { Patience: < 1 } stopping) fail("training.earlyStopping.patience", $"must be 1 or more (got {stopping.Patience})");
-        if (training.Phases is not { } phases) return;
-        if (phases.Length == 0) fail("training.phases", "needs at least one phase");
-        for (var i = 0; i < phases.Length; i++)
+        training.Validate((field, message) => fail($"training.{field}", message));
+        var phases = training.Phases ?? [];
+        for (var i = 0; i < phases.Count; i++)
         {
-            var phase = phases[i];
-            var at = $"training.phases[{i}]";
-            if (phase.Epochs is < 1 or > 10_000) fail($"{at}.epochs", $"must be between 1 and 10000 (got {phase.Epochs})");
-            if (!(phase.LearningRate > 0) || double.IsInfinity(phase.LearningRate)) fail($"{at}.learningRate", $"must be above 0 (got {phase.LearningRate})");
-            if (phase.Momentum is < 0 or >= 1 || double.IsNaN(phase.Momentum)) fail($"{at}.momentum", $"must be at least 0 and below 1 (got {phase.Momentum})");
-            if (phase.WeightDecay < 0 || double.IsNaN(phase.WeightDecay)) fail($"{at}.weightDecay", $"must be 0 or more (got {phase.WeightDecay})");
-            if (phase.WarmupEpochs < 0 || phase.WarmupEpochs >= phase.Epochs && phase.WarmupEpochs > 0)
-                fail($"{at}.warmupEpochs", $"must be 0 or more and below the phase's {phase.Epochs} epochs (got {phase.WarmupEpochs})");
-            if (phase.StepEpochs < 1) fail($"{at}.stepEpochs", $"must be 1 or more (got {phase.StepEpochs})");
-            if (phase.Gamma is <= 0 or > 1 || double.IsNaN(phase.Gamma)) fail($"{at}.gamma", $"must be above 0 and at most 1 (got {phase.Gamma})");
-
-            var plan = phase.Unfreeze ?? new FreezingPlan();
+            var plan = phases[i].Unfreeze ?? new FreezingPlan();
             var ways = (plan.TopStages is null ? 0 : 1) + (plan.Nodes is null ? 0 : 1) + (plan.All ? 1 : 0);
-            if (ways > 1) fail($"{at}.unfreeze", "give one of topStages, nodes or all");
-            if (plan.TopStages is < 0) fail($"{at}.unfreeze.topStages", $"must be 0 or more (got {plan.TopStages})");
-            var frozen = ways == 0 || plan.TopStages == 0;
-            if (mode == TrainingMode.FrozenBase && !frozen)
+            var at = $"training.phases[{i}]";
+            if (mode == TrainingMode.FrozenBase && ways > 0 && plan.TopStages != 0)
                 fail($"{at}.unfreeze", "frozen-base keeps the whole backbone frozen; use mode fine-tune to train backbone layers");
             if (mode == TrainingMode.FromScratch && ways > 0 && !plan.All)
                 fail($"{at}.unfreeze", "from-scratch trains every layer of a new network; leave unfreeze out or set { \"all\": true }");

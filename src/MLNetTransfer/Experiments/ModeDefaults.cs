@@ -24,7 +24,7 @@ public static class ModeDefaults
             return config with { Backbone = backbone, Head = config.Head ?? new HeadConfig() };
 
         var classifier = config.Classifier ?? new ClassifierConfig();
-        var training = config.Training ?? new TrainingConfig();
+        var training = config.Training ?? new TrainingSettings();
         return config with
         {
             Backbone = backbone,

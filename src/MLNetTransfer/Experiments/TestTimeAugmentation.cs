@@ -1,4 +1,4 @@
-using MLNetTransfer.Training;
+using MLNetTransfer.Backbones.Export;
 
 namespace MLNetTransfer.Experiments;
 

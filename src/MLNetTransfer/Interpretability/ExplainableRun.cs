@@ -4,7 +4,6 @@ using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
-using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Pipelines;
 using MLNetTransfer.Training;
@@ -13,8 +12,8 @@ using static TorchSharp.torch;
 namespace MLNetTransfer.Interpretability;
 
 /// <summary>
-/// A finished run made differentiable for explanation: its network as a <see cref="TransferNetwork"/> (a
-/// feature-extraction run's backbone with its ML.NET head rebuilt; a trained run's network.onnx with its logits) and
+/// A trained model made differentiable for explanation: its network as a <see cref="TransferNetwork"/> (a
+/// feature-extraction model's backbone with its ML.NET head rebuilt; a trained network.onnx with its logits) and
 /// the ML.NET pixel preparation the model itself uses, so the explained input is exactly what the model saw. A network
 /// that averages each image with flipped copies is explained the same way: every view, each view's map flipped back.
 /// </summary>
@@ -24,7 +23,12 @@ public sealed class ExplainableRun : IDisposable
     readonly Backbone backbone;
     readonly OnnxGraphModule? preprocessor;
 
-    ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, TestTimeFlips flips)
+    /// <param name="ml">The context the model's pixel chain is built in.</param>
+    /// <param name="backbone">The backbone whose pixel preparation and preprocessing graph the network's inputs go through.</param>
+    /// <param name="network">The network up to its logits, for one view; the explainable run owns it from here on.</param>
+    /// <param name="classes">The classes, in the order of the logits.</param>
+    /// <param name="flips">The flipped views the model averages each image over.</param>
+    public ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, TestTimeFlips flips)
     {
         this.ml = ml;
         this.backbone = backbone;
@@ -52,48 +56,6 @@ public sealed class ExplainableRun : IDisposable
 
     /// <summary>The layer explained by default: the last convolutional block's output.</summary>
     public string DefaultLayer => CamMethod.DefaultLayer(Network.Backbone);
-
-    /// <exception cref="DataException">A run whose network cannot be rebuilt (see the message).</exception>
-    public static ExplainableRun Open(TrainedRun run)
-    {
-        TorchRuntime.EnsureStarted();
-        var backbone = run.Backbone;
-        if (run.Record.Mode == TrainingMode.FeatureExtraction)
-        {
-            var model = OnnxModelInfo.Parse(backbone.Model.Path);
-            var output = OnnxModelInfo.Of(model).Outputs.FirstOrDefault(o => o.Name == backbone.Model.OutputName);
-            if (output is not null && output.Shape.Skip(2).Any(d => d is not 1))
-                throw new DataException($"{run.Folder.Path}: the backbone's output {output} keeps a spatial extent, which its ML.NET head reads flattened; " +
-                                        "only backbones that end in global pooling can be explained in feature-extraction mode");
-            ClassifierHead head;
-            try
-            {
-                head = LinearHeadReader.Read(run.Model);
-            }
-            catch (NotSupportedException e)
-            {
-                throw new DataException($"{run.Folder.Path}: {e.Message}", e);
-            }
-            var graph = OnnxGraphModule.Load(model, backbone.Model.InputName, backbone.Model.OutputName);
-            return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, TestTimeFlips.None);
-        }
-
-        var path = run.Folder.File(TransferLearningTrainer.NetworkFileName);
-        var exported = OnnxModelInfo.Parse(path);
-        var flips = NetworkExport.Flips(exported);
-        // A view-averaging network is cut to its views: the explained network sees one view, and Explain averages them.
-        var network = flips != TestTimeFlips.None
-            ? OnnxGraphModule.Load(exported, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
-            : OnnxGraphModule.Load(exported, backbone.Model.InputName, NetworkExport.LogitsName);
-        // The exported graph already ends in the logits: an identity layer stands in for the head.
-        var identity = new ClassifierHead(run.Classes.Count, [], run.Classes.Count, 0);
-        using (no_grad())
-        {
-            identity.DenseLayers[0].weight!.copy_(eye(run.Classes.Count));
-            identity.DenseLayers[0].bias!.zero_();
-        }
-        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, flips);
-    }
 
     /// <summary>The network inputs [N, C, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)

@@ -20,9 +20,10 @@ public static class LogitsClassifier
 {
     /// <summary>
     /// A transformer from <paramref name="logits"/> (a vector with one value per class) to Score and a key-typed
-    /// PredictedLabel whose key values are <paramref name="classes"/>, in order; append MapKeyToValue for the names.
+    /// predicted label (PredictedLabel unless named) whose key values are <paramref name="classes"/>, in order; append
+    /// MapKeyToValue for the names. ML.NET's scorer names its scores Score, always.
     /// </summary>
-    public static ITransformer Create(MLContext ml, DataViewSchema.Column logits, IReadOnlyList<string> classes)
+    public static ITransformer Create(MLContext ml, DataViewSchema.Column logits, IReadOnlyList<string> classes, string predictedLabelColumnName = "PredictedLabel")
     {
         var count = classes.Count;
         var weights = Enumerable.Range(0, count).Select(i =>
@@ -39,7 +40,7 @@ public static class LogitsClassifier
         var transformerConstructor = typeof(MulticlassPredictionTransformer<MaximumEntropyModelParameters>)
             .GetConstructor(BindingFlags.NonPublic | BindingFlags.Instance, [typeof(IHostEnvironment), typeof(MaximumEntropyModelParameters), typeof(DataViewSchema), typeof(string), typeof(string), typeof(string), typeof(string)])
             ?? throw new MissingMethodException("MulticlassPredictionTransformer's constructor changed; this code targets Microsoft.ML 5.0.1");
-        return (ITransformer)transformerConstructor.Invoke([ml, parameters, TrainingSchema(logits, classes), logits.Name, "Label", "Score", "PredictedLabel"]);
+        return (ITransformer)transformerConstructor.Invoke([ml, parameters, TrainingSchema(logits, classes), logits.Name, "Label", "Score", predictedLabelColumnName]);
     }
 
     // The scorer takes the predicted label's key values from the label column of the schema it was "trained" on.

@@ -8,7 +8,7 @@ namespace MLNetTransfer.Training;
 /// <summary>
 /// What a phase's frozen layers output for each image, computed once per phase and read back by index. Stored in
 /// bfloat16, half of float32: the trained layers that read it are convolutions or the head, and under mixed bfloat16
-/// convolutions round their input to bfloat16 anyway (README, Streaming and memory, has the float32 measurement). Held
+/// convolutions round their input to bfloat16 anyway (docs/training.md, Streaming and memory, has the float32 measurement). Held
 /// in memory when it fits the memory budget, in a temporary file read batch by batch beyond it.
 /// </summary>
 public sealed class FrozenOutputs : IDisposable

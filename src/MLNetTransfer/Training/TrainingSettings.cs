@@ -1,34 +1,44 @@
+using System.ComponentModel;
+using System.Text.Json.Serialization;
+
 namespace MLNetTransfer.Training;
 
-/// <summary>Everything about a training run except the network and the data.</summary>
+/// <summary>
+/// How a network trains: phases, batch size, loss, early stopping, number format and memory. The same type is the
+/// <c>training</c> block of an experiment config, so a setting and its documentation live in one place.
+/// </summary>
 public sealed record TrainingSettings
 {
-    /// <summary>The phases, run in order. Default: one phase of 5 epochs training the head on a frozen base.</summary>
-    public IReadOnlyList<TrainingPhase> Phases { get; init; } = [new TrainingPhase()];
-
     /// <summary>Images per optimizer step. Default: 32.</summary>
+    [Description("Images per optimizer step. Default: 32.")]
     public int BatchSize { get; init; } = 32;
 
-    /// <summary>Share of the target moved from the true class to all classes. Default: 0.</summary>
+    /// <summary>Share of the target moved from the true class and spread over all classes. Default: 0.</summary>
+    [Description("Share of the target moved from the true class and spread over all classes. Default: 0.")]
     public double LabelSmoothing { get; init; }
 
     /// <summary>Null: every phase runs all its epochs. The best epoch's weights are kept either way.</summary>
+    [Description("Stop a phase when the validation metric stops improving. Default: none (the best epoch's weights are kept either way).")]
     public EarlyStopping? EarlyStopping { get; init; }
 
-    /// <summary>Seeds shuffling, dropout and the head's initial weights. Default: 42.</summary>
-    public int Seed { get; init; } = 42;
-
     /// <summary>The number format the network computes in while it trains. Default: <see cref="TrainingPrecision.Auto"/>.</summary>
+    [Description("Number format while training: auto (mixed-bfloat16 where the CPU computes bfloat16 natively, else float32), float32, or mixed-bfloat16 (convolutions and matrix products in bfloat16; weights, head, loss and optimizer in float32). Default: auto.")]
     public TrainingPrecision Precision { get; init; } = TrainingPrecision.Auto;
-
-    /// <summary>Changes each training image anew every epoch; null for none. Validation images are never changed.</summary>
-    public Pipelines.Augmentation.ImageAugmenter? Augmentation { get; init; }
 
     /// <summary>
     /// Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch.
     /// It must at least hold the batches in flight (<see cref="MinimumMemoryBudgetMB"/>). Default: 512.
     /// </summary>
+    [Description("Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch. Decoded images are always kept on disk, in the output folder's .feature-cache. Default: 512.")]
     public int MemoryBudgetMB { get; init; } = 512;
+
+    /// <summary>The phases, run in order. Default (null): one phase of 5 epochs training the head on a frozen base.</summary>
+    [Description("Training phases, run in order. Default: frozen-base: 5 epochs of the head; fine-tune: 3 epochs of the head, then 3 with the top stage at a tenth of the rate; from-scratch: 30 epochs of everything.")]
+    public IReadOnlyList<TrainingPhase>? Phases { get; init; }
+
+    /// <summary>The phases that run: <see cref="Phases"/>, or the default single frozen-base phase.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<TrainingPhase> PhasesToRun => Phases ?? [new TrainingPhase()];
 
     /// <summary>
     /// The smallest <see cref="MemoryBudgetMB"/>: what the batches in flight take, the one training and those read ahead,
@@ -41,6 +51,34 @@ public sealed record TrainingSettings
         return (bytes + megabyte - 1) / megabyte;
     }
 
-    /// <summary>Where a checkpoint is written after each epoch; null for none.</summary>
-    public string? CheckpointFolder { get; init; }
+    /// <summary>
+    /// Tells <paramref name="fail"/> each setting out of range: its name as the config spells it (<c>batchSize</c>,
+    /// <c>phases[0].epochs</c>) and what is wrong. The config validator and the trainer both check through it.
+    /// </summary>
+    public void Validate(Action<string, string> fail)
+    {
+        if (BatchSize is < 1 or > 1024) fail("batchSize", $"must be between 1 and 1024 (got {BatchSize})");
+        if (MemoryBudgetMB < 0) fail("memoryBudgetMB", $"must be 0 or more (got {MemoryBudgetMB})");
+        if (LabelSmoothing is < 0 or >= 1 || double.IsNaN(LabelSmoothing)) fail("labelSmoothing", $"must be at least 0 and below 1 (got {LabelSmoothing})");
+        if (EarlyStopping is { Patience: < 1 } stopping) fail("earlyStopping.patience", $"must be 1 or more (got {stopping.Patience})");
+        if (Phases is not { } phases) return;
+        if (phases.Count == 0) fail("phases", "needs at least one phase");
+        for (var i = 0; i < phases.Count; i++)
+        {
+            var phase = phases[i];
+            var at = $"phases[{i}]";
+            if (phase.Epochs is < 1 or > 10_000) fail($"{at}.epochs", $"must be between 1 and 10000 (got {phase.Epochs})");
+            if (!(phase.LearningRate > 0) || double.IsInfinity(phase.LearningRate)) fail($"{at}.learningRate", $"must be above 0 (got {phase.LearningRate})");
+            if (phase.Momentum is < 0 or >= 1 || double.IsNaN(phase.Momentum)) fail($"{at}.momentum", $"must be at least 0 and below 1 (got {phase.Momentum})");
+            if (phase.WeightDecay < 0 || double.IsNaN(phase.WeightDecay)) fail($"{at}.weightDecay", $"must be 0 or more (got {phase.WeightDecay})");
+            if (phase.WarmupEpochs < 0 || phase.WarmupEpochs >= phase.Epochs && phase.WarmupEpochs > 0)
+                fail($"{at}.warmupEpochs", $"must be 0 or more and below the phase's {phase.Epochs} epochs (got {phase.WarmupEpochs})");
+            if (phase.StepEpochs < 1) fail($"{at}.stepEpochs", $"must be 1 or more (got {phase.StepEpochs})");
+            if (phase.Gamma is <= 0 or > 1 || double.IsNaN(phase.Gamma)) fail($"{at}.gamma", $"must be above 0 and at most 1 (got {phase.Gamma})");
+            var plan = phase.Unfreeze ?? new FreezingPlan();
+            var ways = (plan.TopStages is null ? 0 : 1) + (plan.Nodes is null ? 0 : 1) + (plan.All ? 1 : 0);
+            if (ways > 1) fail($"{at}.unfreeze", "give one of topStages, nodes or all");
+            if (plan.TopStages is < 0) fail($"{at}.unfreeze.topStages", $"must be 0 or more (got {plan.TopStages})");
+        }
+    }
 }

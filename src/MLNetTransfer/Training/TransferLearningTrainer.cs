@@ -7,7 +7,9 @@ using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
+using Microsoft.ML.Runtime;
 using MLNetTransfer.Pipelines;
+using MLNetTransfer.Pipelines.Augmentation;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Training;
@@ -16,13 +18,15 @@ namespace MLNetTransfer.Training;
 /// An ML.NET multiclass trainer that trains through an ONNX backbone with TorchSharp: a new classifier head, the
 /// backbone frozen or partly unfrozen phase by phase (<see cref="TrainingSettings"/>). Like ML.NET's
 /// ImageClassificationTrainer it takes an image column (here the backbone's input tensor, from
-/// <see cref="BackboneCatalog.PrepareBackboneInput"/>) and a key-typed label column. <see cref="Fit"/> writes the trained
+/// <see cref="BackboneCatalog.PrepareBackboneInput"/>) and a key-typed label column. <see cref="Fit(IDataView)"/> writes the trained
 /// network as ONNX (<see cref="NetworkFileName"/>) and returns stock ML.NET transforms over it (ApplyOnnxModel, then
 /// Score and PredictedLabel), so the saved model needs ML.NET and ONNX Runtime only.
 /// </summary>
 public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTrainer.Options options) : IEstimator<ITransformer>
 {
     public const string NetworkFileName = "network.onnx";
+
+    const string DefaultScoreColumn = "Score";
 
     /// <summary>Options of <see cref="TransferLearningTrainer"/>; each default is stated on its field.</summary>
     public sealed class Options
@@ -33,8 +37,14 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// <summary>The backbone input tensor, a float vector [3 * height * width]. Default: Pixels.</summary>
         public string FeatureColumnName { get; set; } = "Pixels";
 
+        /// <summary>The output column of class probabilities (the softmax of the logits). Default: Score.</summary>
+        public string ScoreColumnName { get; set; } = "Score";
+
+        /// <summary>The output column of the predicted class, a key of the label's type. Default: PredictedLabel.</summary>
+        public string PredictedLabelColumnName { get; set; } = "PredictedLabel";
+
         /// <summary>The backbone network (its ONNX file, input and output). Required.</summary>
-        public OnnxStage Backbone { get; set; } = null!;
+        public OnnxStage? Backbone { get; set; }
 
         /// <summary>
         /// A graph from the feature column's pixels to the backbone's input (e.g. ResNet18's mean subtraction). Given,
@@ -46,15 +56,27 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// <summary>Widths of the head's hidden dense layers. Default: none (a linear classifier).</summary>
         public IReadOnlyList<int> HiddenUnits { get; set; } = [];
 
-        /// <summary>Dropout before each of the head's dense layers. Default: 0.</summary>
+        /// <summary>Dropout before each of the head's dense layers, at least 0 and below 1. Default: 0.</summary>
         public double Dropout { get; set; }
 
-        /// <summary>Phases, batch size, early stopping, seed, checkpoints. Default: <see cref="TrainingSettings"/>' defaults.</summary>
+        /// <summary>Phases, batch size, loss, early stopping, precision, memory. Default: <see cref="TrainingSettings"/>' defaults.</summary>
         public TrainingSettings Training { get; set; } = new();
 
         /// <summary>
+        /// Seeds the head's initial weights, shuffling, dropout and augmentation. Default: null, drawn from the
+        /// MLContext's random source, as ML.NET's trainers do (so <c>new MLContext(seed)</c> makes a fit repeatable).
+        /// </summary>
+        public int? Seed { get; set; }
+
+        /// <summary>
+        /// Random changes to each training image, new every epoch (needs <see cref="PixelScale"/> when the feature
+        /// column holds ExtractPixels' output scaled). Validation images are never changed. Default: none.
+        /// </summary>
+        public AugmentationOptions? Augmentation { get; set; }
+
+        /// <summary>
         /// Test-time augmentation in the exported network: average the probabilities of each image and its flipped
-        /// copies (see <see cref="Training.TestTimeFlips"/>). Default: none.
+        /// copies (see <see cref="Backbones.Export.TestTimeFlips"/>). Default: none.
         /// </summary>
         public TestTimeFlips TestTimeFlips { get; set; }
 
@@ -62,7 +84,13 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         public IDataView? ValidationSet { get; set; }
 
         /// <summary>Folder the trained network (<see cref="NetworkFileName"/>) is written to. Required.</summary>
-        public string ModelFolder { get; set; } = null!;
+        public string? ModelFolder { get; set; }
+
+        /// <summary>Where a checkpoint is written after each epoch. Default: none.</summary>
+        public string? CheckpointFolder { get; set; }
+
+        /// <summary>Continue from the checkpoint in <see cref="CheckpointFolder"/>, which it then needs. Default: false.</summary>
+        public bool Resume { get; set; }
 
         /// <summary>
         /// The scale ExtractPixels applied (its <c>scaleImage</c>) when the feature column holds its output: the images are
@@ -80,70 +108,126 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
         /// <summary>Everything the feature column's pixels depend on besides the files (size, channel order, scale, orientation), for <see cref="ImageCacheFolder"/>. Default: empty.</summary>
         public string PixelsKey { get; set; } = "";
-
-        /// <summary>Told once when a cache does not fit <see cref="TrainingSettings.MemoryBudgetMB"/>, and what is done instead. Default: none.</summary>
-        public Action<string>? Notice { get; set; }
-
-        /// <summary>Continue from the checkpoint in <see cref="TrainingSettings.CheckpointFolder"/>. Default: false.</summary>
-        public bool Resume { get; set; }
-
-        /// <summary>Called after each epoch. Default: none.</summary>
-        public Action<EpochReport>? EpochCallback { get; set; }
-
-        /// <summary>Stops training between batches. Default: none.</summary>
-        public CancellationToken Cancellation { get; set; }
     }
 
-    /// <summary>The epochs of the last <see cref="Fit"/>.</summary>
+    readonly Options options = Validated(options);
+
+    // Checked when the trainer is made, as ML.NET's trainers check their arguments; each message names the option.
+    static Options Validated(Options options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        void Fail(string option, string message) => throw new ArgumentOutOfRangeException($"{nameof(Options)}.{option}", message);
+        void Check(bool wrong, string option, string message)
+        {
+            if (wrong) Fail(option, $"{option} {message}");
+        }
+        Check(options.Backbone is null, nameof(Options.Backbone), "is required: the ONNX network to train through");
+        Check(string.IsNullOrWhiteSpace(options.ModelFolder), nameof(Options.ModelFolder), "is required: the folder the trained network is written to");
+        foreach (var (name, column) in new[] { (nameof(Options.LabelColumnName), options.LabelColumnName), (nameof(Options.FeatureColumnName), options.FeatureColumnName),
+                     (nameof(Options.ScoreColumnName), options.ScoreColumnName), (nameof(Options.PredictedLabelColumnName), options.PredictedLabelColumnName) })
+            Check(string.IsNullOrWhiteSpace(column), name, "must name a column");
+        Check(options.ScoreColumnName == options.PredictedLabelColumnName, nameof(Options.PredictedLabelColumnName), $"must differ from ScoreColumnName ('{options.ScoreColumnName}')");
+        // ML.NET's scorer always names its scores Score, and they are renamed after it.
+        Check(options.PredictedLabelColumnName == DefaultScoreColumn, nameof(Options.PredictedLabelColumnName), $"cannot be '{DefaultScoreColumn}' when the scores are renamed");
+        for (var i = 0; i < options.HiddenUnits.Count; i++)
+            Check(options.HiddenUnits[i] < 1, $"{nameof(Options.HiddenUnits)}[{i}]", $"must be 1 or more (got {options.HiddenUnits[i]})");
+        Check(options.Dropout is < 0 or >= 1 || double.IsNaN(options.Dropout), nameof(Options.Dropout), $"must be at least 0 and below 1 (got {options.Dropout})");
+        Check(options.PixelScale is { } scale && !(scale > 0), nameof(Options.PixelScale), $"must be above 0 (got {options.PixelScale})");
+        Check(options.Resume && options.CheckpointFolder is null, nameof(Options.Resume), "needs CheckpointFolder: the checkpoint to continue from");
+        ArgumentNullException.ThrowIfNull(options.Training, $"{nameof(Options)}.{nameof(Options.Training)}");
+        // The settings' own rules, the config's: the message says the field as a config spells it.
+        options.Training.Validate((field, message) => Fail($"{nameof(Options.Training)}.{char.ToUpperInvariant(field[0])}{field[1..]}", $"{field} {message}"));
+        return options;
+    }
+
+    /// <summary>The epochs of the last <see cref="Fit(IDataView)"/>, those of the checkpoint it resumed from first.</summary>
     public IReadOnlyList<EpochReport> History { get; private set; } = [];
 
     /// <summary>
-    /// The training and validation images the last <see cref="Fit"/> left out because they could not be decoded (a
-    /// file that changed after it was checked), named from the ImagePath column where the data has one.
+    /// The training and validation images the last <see cref="Fit(IDataView)"/> left out because they could not be
+    /// decoded (a file that changed after it was checked), named from the ImagePath column where the data has one.
     /// </summary>
     public IReadOnlyList<SkippedFile> SkippedImages { get; private set; } = [];
 
-    public ITransformer Fit(IDataView input)
+    /// <summary>What the last fit chose for the user: a cache that did not fit the memory budget, and what was done instead.</summary>
+    public IReadOnlyList<string> Notices { get; private set; } = [];
+
+    public ITransformer Fit(IDataView input) => Fit(input, null);
+
+    /// <summary>Trains, telling <paramref name="onEpoch"/> after each epoch; stops between batches when <paramref name="cancellation"/> fires.</summary>
+    public ITransformer Fit(IDataView input, Action<EpochReport>? onEpoch, CancellationToken cancellation = default)
     {
         TorchRuntime.EnsureStarted();
+        var backboneStage = options.Backbone!;
+        var modelFolder = options.ModelFolder!;
+        CheckColumns(input.Schema.Where(c => !c.IsHidden).Select(c => new ColumnShape(c.Name,
+            c.Type is VectorDataViewType { IsKnownSize: true } vector && vector.ItemType == NumberDataViewType.Single, c.Type is KeyDataViewType)));
         var classes = Classes(input.Schema[options.LabelColumnName]);
-        var first = options.Preprocessor ?? options.Backbone;
+        var first = options.Preprocessor ?? backboneStage;
         var inputShape = OnnxModelInfo.Read(first.Path).Inputs.Single(i => i.Name == first.InputName).Shape;
-        long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException("the backbone's input has a free dimension"))];
-        Directory.CreateDirectory(options.ModelFolder);
-        using var train = Store(input, imageShape);
-        using var validation = options.ValidationSet is null ? null : Store(options.ValidationSet, imageShape);
+        long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException($"{first.Path}: the input '{first.InputName}' has a free dimension besides the batch"))];
+        var minimum = options.Training.MinimumMemoryBudgetMB(imageShape);
+        if (options.Training.MemoryBudgetMB < minimum)
+            throw new ArgumentOutOfRangeException($"{nameof(Options)}.{nameof(Options.Training)}.{nameof(TrainingSettings.MemoryBudgetMB)}",
+                $"{options.Training.MemoryBudgetMB} MB cannot hold the batches in flight ({options.Training.BatchSize} images of {string.Join(" x ", imageShape)}, three batches): it needs at least {minimum}");
+        Directory.CreateDirectory(modelFolder);
+        using var train = Store(input, imageShape, cancellation);
+        using var validation = options.ValidationSet is null ? null : Store(options.ValidationSet, imageShape, cancellation);
 
-        manual_seed(options.Training.Seed);
-        var backbone = OnnxGraphModule.Load(options.Backbone.Path, options.Backbone.InputName, options.Backbone.OutputName);
+        // Like ML.NET's trainers: without a seed of its own, the context's random source gives one.
+        var seed = options.Seed ?? ((IHostEnvironment)ml).Register(nameof(TransferLearningTrainer)).Rand.Next();
+        manual_seed(seed);
+        var backbone = OnnxGraphModule.Load(backboneStage.Path, backboneStage.InputName, backboneStage.OutputName);
         using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
         var outputShape = OutputShape(backbone, preprocessor, train.Images);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
-        History = new TransferTrainingLoop(trained, options.Training, preprocessor, options.ModelFolder)
-            .Run(train.Images, validation?.Images, options.EpochCallback, options.Resume, options.Cancellation, options.Notice);
+        var augmentation = options.Augmentation is { ChangesImages: true } changes ? new ImageAugmenter(changes, seed, options.PixelScale ?? 1f) : null;
+        var notices = new List<string>();
+        History = new TransferTrainingLoop(trained, options.Training, seed, augmentation, options.CheckpointFolder, preprocessor, modelFolder)
+            .Run(train.Images, validation?.Images, onEpoch, options.Resume, cancellation, notices.Add);
+        Notices = notices;
         SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
 
-        var path = Path.Combine(options.ModelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head, path, [1, .. outputShape[1..]], options.TestTimeFlips);
+        var path = Path.Combine(modelFolder, NetworkFileName);
+        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeFlips);
 
-        var network = options.Backbone with { Path = path, OutputName = NetworkExport.LogitsName };
+        var network = backboneStage with { Path = path, OutputName = NetworkExport.LogitsName };
         var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network);
         var onnx = scoring.Fit(input);
         var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
-        return new TransformerChain<ITransformer>(onnx, LogitsClassifier.Create(ml, logits, classes));
+        var classifier = LogitsClassifier.Create(ml, logits, classes, options.PredictedLabelColumnName);
+        if (options.ScoreColumnName == DefaultScoreColumn) return new TransformerChain<ITransformer>(onnx, classifier);
+        var scored = classifier.Transform(onnx.Transform(input));
+        var renamed = ml.Transforms.CopyColumns(options.ScoreColumnName, DefaultScoreColumn).Append(ml.Transforms.DropColumns(DefaultScoreColumn)).Fit(scored);
+        return new TransformerChain<ITransformer>(onnx, classifier, renamed);
     }
 
+    /// <summary>The input's columns, the network's logits, and the two the classifier adds: Score and PredictedLabel.</summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
-        var features = inputSchema.FirstOrDefault(c => c.Name == options.FeatureColumnName);
-        if (features.Name is null || features.Kind != SchemaShape.Column.VectorKind.Vector || features.ItemType != NumberDataViewType.Single)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"column '{options.FeatureColumnName}' must be a known-size vector of Single (the backbone's input)");
-        var label = inputSchema.FirstOrDefault(c => c.Name == options.LabelColumnName);
-        if (label.Name is null || !label.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"column '{options.LabelColumnName}' must be a key-typed label (use MapValueToKey)");
-        // The output columns (logits, Score, PredictedLabel) are only known once the network is exported.
-        return inputSchema;
+        CheckColumns(inputSchema.Select(c => new ColumnShape(c.Name, c.Kind == SchemaShape.Column.VectorKind.Vector && c.ItemType == NumberDataViewType.Single, c.IsKey)));
+        // SchemaShape's columns cannot be made outside ML.NET; copies have the very shapes wanted: the scores and logits
+        // a known-size float vector like the pixels, the predicted label the label's key type with its key values.
+        return ml.Transforms.CopyColumns(NetworkExport.LogitsName, options.FeatureColumnName)
+            .Append(ml.Transforms.CopyColumns(options.ScoreColumnName, options.FeatureColumnName))
+            .Append(ml.Transforms.CopyColumns(options.PredictedLabelColumnName, options.LabelColumnName))
+            .GetOutputSchema(inputSchema);
+    }
+
+    readonly record struct ColumnShape(string Name, bool FloatVector, bool Key);
+
+    void CheckColumns(IEnumerable<ColumnShape> columns)
+    {
+        var schema = columns.ToList();
+        if (!schema.Any(c => c.Name == options.FeatureColumnName && c.FloatVector))
+            throw new ArgumentOutOfRangeException("inputSchema", $"column '{options.FeatureColumnName}' (Options.FeatureColumnName) must be a known-size vector of Single: the backbone's input");
+        if (!schema.Any(c => c.Name == options.LabelColumnName && c.Key))
+            throw new ArgumentOutOfRangeException("inputSchema", $"column '{options.LabelColumnName}' (Options.LabelColumnName) must be a key-typed label (use MapValueToKey)");
+        // PrepareBackboneInput names its output after the preprocessing graph's output: data that holds it is preprocessed already.
+        if (options.Preprocessor is { } pre && schema.Any(c => c.Name == pre.OutputName))
+            throw new ArgumentOutOfRangeException("inputSchema", $"Options.Preprocessor is set, and the data already holds its output '{pre.OutputName}' " +
+                "(PrepareBackboneInput applies it): give the pixels of ExtractBackbonePixels instead, or leave Preprocessor out");
     }
 
     static IReadOnlyList<string> Classes(DataViewSchema.Column label)
@@ -155,7 +239,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
     // The images of the feature column, decoded on a background task into a file, and their labels as 0-based class
     // indices (read first: a pass over the labels and paths decodes no image).
-    StoredImages Store(IDataView data, long[] imageShape)
+    StoredImages Store(IDataView data, long[] imageShape, CancellationToken cancellation)
     {
         var labelColumn = data.Schema[options.LabelColumnName];
         var pathColumn = data.Schema.GetColumnOrNull("ImagePath");
@@ -169,7 +253,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
             ReadOnlyMemory<char> imagePath = default;
             while (cursor.MoveNext())
             {
-                options.Cancellation.ThrowIfCancellationRequested();
+                cancellation.ThrowIfCancellationRequested();
                 getLabel(ref value);
                 if (value == 0) throw new InvalidOperationException("a row has a missing label");
                 labels.Add(value - 1);
@@ -188,7 +272,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
                 key.Append(info.FullName).Append('\t').Append(info.Exists ? info.Length : -1).Append('\t').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append('\n');
             kept = Path.Combine(options.ImageCacheFolder, FileNames.ForKey(key.ToString(), ".images"));
         }
-        return new StoredImages(ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, options.Cancellation), paths);
+        return new StoredImages(ImageStore.Build(data, options.FeatureColumnName, [.. labels], imageShape, options.PixelScale, kept, options.ModelFolder, cancellation), paths);
     }
 
     sealed class StoredImages(ImageStore images, IReadOnlyList<string> paths) : IDisposable

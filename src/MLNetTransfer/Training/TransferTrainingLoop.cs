@@ -17,18 +17,22 @@ namespace MLNetTransfer.Training;
 /// afterwards.
 /// </summary>
 /// <param name="network">The backbone and head to train.</param>
-/// <param name="settings">Phases, batch size, augmentation, memory budget, checkpoints.</param>
+/// <param name="settings">Phases, batch size, loss, early stopping, precision, memory budget.</param>
+/// <param name="seed">Seeds shuffling and dropout, epoch by epoch, so a resumed run draws what the uninterrupted one would.</param>
+/// <param name="augmentation">Changes each training image anew every epoch; null for none. Validation images are never changed.</param>
+/// <param name="checkpointFolder">Where a checkpoint is written after each epoch, and read to resume; null for none.</param>
 /// <param name="preprocessor">A graph from the pixels the data holds to the backbone's input (run frozen); null when the data already is the backbone's input.</param>
 /// <param name="scratchFolder">Where frozen layers' outputs beyond the memory budget are kept while a phase runs; null: the system's temporary folder.</param>
-public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, OnnxGraphModule? preprocessor = null, string? scratchFolder = null)
+public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, int seed = 42, Pipelines.Augmentation.ImageAugmenter? augmentation = null,
+    string? checkpointFolder = null, OnnxGraphModule? preprocessor = null, string? scratchFolder = null)
 {
     const long Megabyte = 1 << 20;
 
     /// <summary>Trains on <paramref name="train"/>, picking the best epoch on <paramref name="validation"/>.</summary>
     /// <param name="train">The training images.</param>
     /// <param name="validation">The validation images; null for none.</param>
-    /// <param name="onEpoch">Called after each epoch.</param>
-    /// <param name="resume">Continue from the checkpoint in <see cref="TrainingSettings.CheckpointFolder"/>.</param>
+    /// <param name="onEpoch">Called after each epoch; when resuming, first for each epoch the checkpoint already holds.</param>
+    /// <param name="resume">Continue from the checkpoint in the checkpoint folder.</param>
     /// <param name="cancellation">Stops between batches.</param>
     /// <param name="onNotice">Told, once, when a cache does not fit the memory budget and what is done instead.</param>
     public IReadOnlyList<EpochReport> Run(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch = null,
@@ -61,8 +65,9 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             onNotice?.Invoke(message);
         }
 
-        var checkpoint = resume && settings.CheckpointFolder is { } folder ? TrainingCheckpoint.Read(folder) : null;
+        var checkpoint = resume && checkpointFolder is { } folder ? TrainingCheckpoint.Read(folder) : null;
         var history = new List<EpochReport>(checkpoint?.History ?? []);
+        foreach (var earlier in history) onEpoch?.Invoke(earlier);
         var bestScore = checkpoint?.BestScore;
         var bestEpoch = checkpoint?.BestEpoch ?? 0;
         var sinceBest = checkpoint?.EpochsSinceBest ?? 0;
@@ -70,23 +75,23 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         Dictionary<string, Tensor>? best = null;
         if (checkpoint is not null)
         {
-            var bestFile = checkpoint.BestFile(settings.CheckpointFolder!);
+            var bestFile = checkpoint.BestFile(checkpointFolder!);
             if (File.Exists(bestFile))
             {
                 network.load(bestFile);
                 best = CopyState();
             }
-            network.load(checkpoint.NetworkFile(settings.CheckpointFolder!));
+            network.load(checkpoint.NetworkFile(checkpointFolder!));
         }
 
-        for (var p = checkpoint?.Phase ?? 0; p < settings.Phases.Count; p++)
+        var phases = settings.PhasesToRun;
+        for (var p = checkpoint?.Phase ?? 0; p < phases.Count; p++)
         {
-            var phase = settings.Phases[p];
+            var phase = phases[p];
             var phaseName = phase.Name ?? $"phase{p + 1}";
             var backbone = network.Backbone;
             backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
             var cut = Cut(backbone);
-            var augmentation = settings.Augmentation;
             // Only layers past the preprocessing are worth keeping: preprocessing a batch costs less than reading it.
             var frozen = cut != backbone.InputName;
             // Without augmentation the frozen part's output never changes within a phase: compute it once.
@@ -104,7 +109,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
             var parameters = network.parameters().Where(q => q.requires_grad).ToList();
             using var optimizer = CreateOptimizer(phase, parameters);
             var done = checkpoint is not null && checkpoint.Phase == p ? checkpoint.EpochsDoneInPhase : 0;
-            if (done > 0) optimizer.load_state_dict(checkpoint!.OptimizerFile(settings.CheckpointFolder!));
+            if (done > 0) optimizer.load_state_dict(checkpoint!.OptimizerFile(checkpointFolder!));
             if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
             checkpoint = null;
 
@@ -115,10 +120,10 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 cancellation.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 epoch++;
-                torch.manual_seed(settings.Seed * 1000L + epoch);
+                torch.manual_seed(seed * 1000L + epoch);
                 var order = usable.ToArray();
                 // Not HashCode.Combine: it is salted per process, and the order must be the same in every run.
-                new Random(unchecked(settings.Seed * 7919 + epoch)).Shuffle(order);
+                new Random(unchecked(seed * 7919 + epoch)).Shuffle(order);
 
                 network.train();
                 double lossSum = 0, rate = 0;
@@ -162,7 +167,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
                 onEpoch?.Invoke(report);
 
                 var stop = settings.EarlyStopping is { } stopping && sinceBest >= stopping.Patience;
-                if (settings.CheckpointFolder is { } target)
+                if (checkpointFolder is { } target)
                 {
                     var next = stop || e + 1 == phase.Epochs ? (Phase: p + 1, Done: 0) : (Phase: p, Done: e + 1);
                     new TrainingCheckpoint(next.Phase, next.Done, epoch, bestScore, bestEpoch, sinceBest, history)
@@ -190,7 +195,7 @@ public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettin
         return BackboneStages.Find(backbone).First(s => s.Layers.Any(trained.Contains)).Input;
     }
 
-    Tensor Augmented(Tensor images, int epoch, int[] indices) => settings.Augmentation?.Apply(images, epoch, indices) ?? images;
+    Tensor Augmented(Tensor images, int epoch, int[] indices) => augmentation?.Apply(images, epoch, indices) ?? images;
 
     // The frozen layers' outputs for a phase, or null (recomputed every batch) where they cannot be kept.
     FrozenOutputs? Frozen(ImageStore images, string cut, long budget, Action<string> notice, CancellationToken cancellation)

@@ -29,7 +29,7 @@ public sealed class BookConfigTests : IDisposable
             var definition = ExperimentConfigReader.Read(file);
             // The file checks go to a folder of the test's, not to the runs folder beside the checkout.
             definition = definition with { Config = definition.Config with { Output = folder["runs"] } };
-            var split = new ExperimentRunner().LoadDataset(definition);
+            var split = DatasetLoader.Load(definition);
             var where = Path.GetFileName(file);
 
             Assert.Equal(["cat", "dog"], split.Classes);
@@ -52,7 +52,7 @@ public sealed class BookConfigTests : IDisposable
     public void Another_seed_draws_another_validation_and_test_split_from_the_same_folder()
     {
         var definition = ExperimentConfigReader.Read(Path.Combine(SharedDatasets.RepositoryRoot, "configs", "book-from-scratch.json"));
-        DatasetSplit Split(int seed) => new ExperimentRunner().LoadDataset(definition with { Config = definition.Config with { Seed = seed, Output = folder["runs"] } });
+        DatasetSplit Split(int seed) => DatasetLoader.Load(definition with { Config = definition.Config with { Seed = seed, Output = folder["runs"] } });
 
         var (first, again, other) = (Split(1), Split(1), Split(2));
 
@@ -75,7 +75,7 @@ public sealed class BookConfigTests : IDisposable
             }
             """);
 
-        var error = Assert.Throws<ConfigException>(() => new ExperimentRunner().LoadDataset(ExperimentConfigReader.Read(path)));
+        var error = Assert.Throws<ConfigException>(() => DatasetLoader.Load(ExperimentConfigReader.Read(path)));
 
         Assert.Contains("dataset.heldOut", error.Message);
         Assert.Contains("20 usable images, fewer than the 15 + 15", error.Message);

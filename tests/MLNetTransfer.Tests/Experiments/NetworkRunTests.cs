@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Core;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
@@ -128,7 +129,7 @@ public sealed class NetworkRunTests : IDisposable
         Assert.Equal(scores[0], engine.Predict(new ExperimentRunTests.AppInput { ImagePath = folder["mirrored.png"] }).Score[0], 3);
 
         // Explained as the model predicts: every view averaged, so a flipped input gets the flipped map.
-        using var explainable = ExplainableRun.Open(TrainedRun.Open(result.Folder));
+        using var explainable = TrainedRun.Open(result.Folder).Explainable();
         Assert.Equal(TestTimeFlips.Horizontal | TestTimeFlips.Vertical, explainable.Flips);
         var (inputs, _) = explainable.Prepare([image]);
         var probability = explainable.Probabilities(inputs)[0, 0].item<float>();

@@ -94,7 +94,7 @@ public sealed class StreamingInputTests : IDisposable
                 Phases = [new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1) }, new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1) }],
             };
             var notices = new List<string>();
-            var history = new TransferTrainingLoop(network, settings, preprocessor, scratch ?? folder.Path).Run(store, store, onNotice: notices.Add);
+            var history = new TransferTrainingLoop(network, settings, preprocessor: preprocessor, scratchFolder: scratch ?? folder.Path).Run(store, store, onNotice: notices.Add);
             return (history, notices);
         }
 

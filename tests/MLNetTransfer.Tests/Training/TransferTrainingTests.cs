@@ -58,9 +58,9 @@ public sealed class TransferTrainingTests : IDisposable
         manual_seed(3);
         using var network = new TransferNetwork(graph, new ClassifierHead(512, [], 2, 0));
         var before = network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().clone());
-        var settings = new TrainingSettings { BatchSize = 4, Seed = 5, Phases = [new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1), LearningRate = 1e-3 }] };
+        var settings = new TrainingSettings { BatchSize = 4, Phases = [new TrainingPhase { Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1), LearningRate = 1e-3 }] };
         using var store = Store(Prepared(images));
-        var history = new TransferTrainingLoop(network, settings).Run(store, null);
+        var history = new TransferTrainingLoop(network, settings, seed: 5).Run(store, null);
         Assert.Single(history);
 
         var after = network.state_dict();
@@ -73,7 +73,7 @@ public sealed class TransferTrainingTests : IDisposable
         Assert.False(Changed("backbone." + graph.StateNames[frozenBatchNorm.Inputs[3]]));
 
         // The exported ONNX network, run by ONNX Runtime, gives the trained TorchSharp network's probabilities.
-        NetworkExport.Write(graph, network.Head, folder["trained.onnx"], [1, 512, 1, 1]);
+        NetworkExport.Write(graph, network.Head.DenseLayers, folder["trained.onnx"], [1, 512, 1, 1]);
         var pixels = Prepared(images.Take(1)).GetColumn<float[]>("Pixels").Single();
         var exported = OnnxRuntimeRunner.Run(folder["trained.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.ProbabilitiesName);
         using var scope = NewDisposeScope();
@@ -90,7 +90,7 @@ public sealed class TransferTrainingTests : IDisposable
                      (TestTimeFlips.Horizontal | TestTimeFlips.Vertical, new[] { image, image.flip(3), image.flip(2), image.flip(2, 3) }),
                  })
         {
-            NetworkExport.Write(graph, network.Head, folder["tta.onnx"], [1, 512, 1, 1], flips);
+            NetworkExport.Write(graph, network.Head.DenseLayers, folder["tta.onnx"], [1, 512, 1, 1], flips);
             var averaged = OnnxRuntimeRunner.Run(folder["tta.onnx"], "Input247", pixels, [1, 3, 224, 224], NetworkExport.ProbabilitiesName);
             var views = nn.functional.softmax(network.forward(cat(flipped, 0)), 1).mean([0]).data<float>().ToArray();
             Assert.True(averaged.Zip(views, (a, b) => Math.Abs(a - b)).Max() <= 1e-4, $"{flips}: averaged export differs: {string.Join(",", averaged)} vs {string.Join(",", views)}");
@@ -114,15 +114,14 @@ public sealed class TransferTrainingTests : IDisposable
             Dropout = 0.2,
             ValidationSet = validation,
             ModelFolder = folder["model"],
-            EpochCallback = epochs.Add,
+            CheckpointFolder = folder["checkpoint"],
             Training = new TrainingSettings
             {
                 BatchSize = 4,
                 Phases = [new TrainingPhase { Name = "head", Epochs = 3, LearningRate = 3e-3 }, new TrainingPhase { Name = "top", Epochs = 1, Unfreeze = new FreezingPlan(TopStages: 1), LearningRate = 1e-4, Optimizer = OptimizerKind.Sgd }],
-                CheckpointFolder = folder["checkpoint"],
             },
         });
-        var model = trainer.Fit(train);
+        var model = trainer.Fit(train, epochs.Add);
 
         Assert.Equal(["head", "head", "head", "top"], epochs.Select(e => e.Phase));
         Assert.Equal([1, 2, 3, 4], epochs.Select(e => e.Epoch));

@@ -38,7 +38,7 @@ public sealed class ActivationsCommand(IAnsiConsole console) : GuardedCommand<Ac
     {
         if (!File.Exists(settings.Image)) throw new DataException($"image not found: {settings.Image}");
         var run = TrainedRun.Open(settings.Run);
-        using var explainable = ExplainableRun.Open(run);
+        using var explainable = run.Explainable();
         var graph = explainable.Network.Backbone;
         var layers = settings.Layers?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? LayerActivations.DefaultLayers(graph);
         var output = settings.Out ?? Path.Combine(run.Folder.Path, "activations", Path.GetFileNameWithoutExtension(settings.Image));

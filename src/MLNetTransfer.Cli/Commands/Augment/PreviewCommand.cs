@@ -3,6 +3,7 @@ using Microsoft.ML;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Pipelines.Augmentation;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -47,7 +48,7 @@ public sealed class PreviewCommand(IAnsiConsole console) : GuardedCommand<Previe
         try
         {
             var backbone = BackboneSetup.Place(definition, scratch.FullName);
-            ExperimentRunner.WriteAugmentationPreview(new MLContext(definition.Config.Seed), backbone, Path.GetFullPath(image), augmentation,
+            AugmentationPreview.Write(new MLContext(definition.Config.Seed), backbone, Path.GetFullPath(image), augmentation,
                 definition.Config.Seed, settings.Out, settings.Count);
         }
         finally

@@ -4,7 +4,7 @@ using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Cam;
-using MLNetTransfer.Interpretability.Display;
+using MLNetTransfer.Imaging;
 using MLNetTransfer.Interpretability.Metrics;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -48,7 +48,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var run = TrainedRun.Open(settings.Run);
-        using var explainable = ExplainableRun.Open(run);
+        using var explainable = run.Explainable();
         int? target = null;
         if (settings.Class is { } name)
         {
@@ -73,7 +73,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         }
         var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "explained class", "probability", "drop (map / random)", "overlay");
         var explanations = new List<Explanation>();
-        foreach (var explanation in explainer.Explain(files, settings.Masks is null ? null : MaskFinder(settings.Masks), cancellation))
+        foreach (var explanation in explainer.Explain(files, settings.Masks is null ? null : ObjectMasks.InFolder(settings.Masks), cancellation))
         {
             var png = Path.Combine(output, Path.GetFileNameWithoutExtension(explanation.Image) + ".png");
             HeatmapOverlay.Write(png, explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
@@ -81,24 +81,18 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
                 $"{explanation.SalientDrop:0.000} / {explanation.RandomDrop:0.000}", Markup.Escape(png));
             explanations.Add(explanation);
         }
-        var quality = Path.Combine(output, "quality.csv");
-        AtomicFile.WriteText(quality, QualityCsv.Format(explanations));
+        var qualityFile = Path.Combine(output, "quality.csv");
+        AtomicFile.WriteText(qualityFile, QualityCsv.Format(explanations));
 
         Console.Write(table);
-        Console.WriteLine($"{settings.Method} at {explainer.Layer}: blurring the top 20% of each map lowers the class probability by " +
-                          $"{explanations.Average(e => e.SalientDrop):0.000} on average, 20% random pixels by {explanations.Average(e => e.RandomDrop):0.000}");
-        var measured = explanations.Where(e => e.PeakInside is not null).ToList();
-        if (measured.Count > 0)
-            Console.WriteLine($"against {measured.Count} mask(s): peak inside {measured.Count(e => e.PeakInside == true) / (double)measured.Count:P1}, " +
-                              $"heat inside {measured.Average(e => e.HeatInside!.Value):P1} (masks cover {measured.Average(e => e.MaskCoverage!.Value):P1})");
+        if (HeatmapQuality.Of(settings.Method, explainer.Layer, explanations) is { } quality)
+        {
+            Console.WriteLine($"{quality.Method} at {quality.Layer}: blurring the top 20% of each map lowers the class probability by " +
+                              $"{quality.SalientDrop:0.000} on average, 20% random pixels by {quality.RandomDrop:0.000}");
+            if (quality is { Localised: > 0, PeakInside: { } peak, HeatInside: { } heat, ObjectShare: { } share })
+                Console.WriteLine($"against {quality.Localised} mask(s): peak inside {peak:P1}, heat inside {heat:P1} (masks cover {share:P1})");
+        }
         Console.WriteLine($"wrote {explanations.Count} overlay(s) and quality.csv to {Path.GetFullPath(output)}");
         return ExitCodes.Success;
-    }
-
-    // A mask is any image file in the folder with the image's own name; images without one are not measured.
-    static Func<string, string?> MaskFinder(string folder)
-    {
-        var masks = ImageFolder.FilesIn([folder]).GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
-        return image => masks.GetValueOrDefault(Path.GetFileNameWithoutExtension(image)!);
     }
 }

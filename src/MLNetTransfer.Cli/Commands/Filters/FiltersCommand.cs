@@ -3,7 +3,7 @@ using MLNetTransfer.Core;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Activations;
-using MLNetTransfer.Interpretability.Display;
+using MLNetTransfer.Imaging;
 using MLNetTransfer.Interpretability.Filters;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -50,7 +50,7 @@ public sealed class FiltersCommand(IAnsiConsole console) : GuardedCommand<Filter
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var run = TrainedRun.Open(settings.Run);
-        using var explainable = ExplainableRun.Open(run);
+        using var explainable = run.Explainable();
         var graph = explainable.Network.Backbone;
         var layers = settings.Layers?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? LayerActivations.StageOutputs(graph);
         var options = (settings.Readable ? FilterAscentOptions.Readable : new FilterAscentOptions()) with { Seed = settings.Seed };

@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using MLNetTransfer.Backbones.Import;
-using MLNetTransfer.Training;
 using Onnx;
 using TorchSharp.Modules;
 
@@ -28,14 +27,14 @@ public static class NetworkExport
     const string FlipsMetadataKey = "mlnet_transfer.test_time_flips";
 
     /// <param name="backbone">The trained backbone.</param>
-    /// <param name="head">The trained head.</param>
+    /// <param name="denseLayers">The trained head's dense layers in order, with ReLU between them; the last gives the logits.</param>
     /// <param name="path">The .onnx file to write.</param>
     /// <param name="backboneOutputShape">The backbone output's shape for one image.</param>
     /// <param name="flips">
     /// Test-time augmentation: run the image and its flipped copies as one batch and output the mean of their
     /// probabilities (and its logarithm as logits, whose softmax is that mean).
     /// </param>
-    public static void Write(OnnxGraphModule backbone, ClassifierHead head, string path, long[] backboneOutputShape, TestTimeFlips flips = TestTimeFlips.None)
+    public static void Write(OnnxGraphModule backbone, IReadOnlyList<Linear> denseLayers, string path, long[] backboneOutputShape, TestTimeFlips flips = TestTimeFlips.None)
     {
         var model = backbone.ToOnnx();
         var graph = model.Graph;
@@ -52,7 +51,7 @@ public static class NetworkExport
             current = Add(graph, "GlobalAveragePool", "head_pool", [current]);
         current = Add(graph, "Flatten", "head_flatten", [current], ("axis", 1L));
 
-        var layers = head.DenseLayers;
+        var layers = denseLayers;
         for (var i = 0; i < layers.Count; i++)
         {
             var last = i == layers.Count - 1;

@@ -1,5 +1,5 @@
 using MLNetTransfer.Backbones.Import;
-using MLNetTransfer.Interpretability.Display;
+using MLNetTransfer.Imaging;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Interpretability.Activations;

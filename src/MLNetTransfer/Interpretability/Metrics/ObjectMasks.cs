@@ -14,6 +14,16 @@ public sealed class ObjectMasks(string scratch)
 {
     readonly Dictionary<string, IReadOnlyDictionary<string, SKRectI>?> boxes = [];
 
+    /// <summary>
+    /// Masks given as a folder of their own: any image file there with the image's own name. Images without one are
+    /// not measured.
+    /// </summary>
+    public static Func<string, string?> InFolder(string folder)
+    {
+        var masks = ImageFolder.FilesIn([folder]).GroupBy(f => Path.GetFileNameWithoutExtension(f)).ToDictionary(g => g.Key, g => g.First());
+        return image => masks.GetValueOrDefault(Path.GetFileNameWithoutExtension(image));
+    }
+
     /// <summary>The mask file of <paramref name="image"/> (a file in a class folder), or null where none is known.</summary>
     public string? Of(string image)
     {

@@ -1,4 +1,8 @@
-using MLNetTransfer.Interpretability.Display;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Core;
+using MLNetTransfer.Imaging;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Pipelines.Augmentation;
@@ -6,6 +10,15 @@ namespace MLNetTransfer.Pipelines.Augmentation;
 /// <summary>A grid of augmented versions of one image, like the book's figure of ImageDataGenerator's output.</summary>
 public static class AugmentationPreview
 {
+    /// <summary>Writes a 3 x 3 grid: <paramref name="image"/> and eight augmented versions of it, as training sees them.</summary>
+    public static void Write(MLContext ml, Backbone backbone, string image, AugmentationOptions options, int seed, string path, int count = 9)
+    {
+        var data = ml.Data.LoadFromEnumerable([new ImageInput { ImagePath = image }]);
+        var pixels = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(data).Transform(data).GetColumn<float[]>("Pixels").Single();
+        Write(path, pixels, backbone.Width, backbone.Height, backbone.ChannelOrder == ChannelOrder.Rgb, backbone.Scale,
+            new ImageAugmenter(options, seed, backbone.Scale), count);
+    }
+
     /// <summary>
     /// Writes a PNG with the original (top left) and <paramref name="count"/> - 1 augmented versions: epochs 0, 1, ...
     /// of image 0 with <paramref name="augmenter"/>'s seed, exactly what training would see.

@@ -1,4 +1,4 @@
-namespace MLNetTransfer.Interpretability.Display;
+namespace MLNetTransfer.Imaging;
 
 /// <summary>Matplotlib's colour maps the book uses: jet for heat-maps, viridis for activations. Values in [0, 1], channels 0-255.</summary>
 public static class ColorMaps

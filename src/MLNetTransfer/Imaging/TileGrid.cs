@@ -1,7 +1,7 @@
 using MLNetTransfer.Core;
 using SkiaSharp;
 
-namespace MLNetTransfer.Interpretability.Display;
+namespace MLNetTransfer.Imaging;
 
 /// <summary>
 /// Lays pictures out as a grid with an optional title line, like the book's matshow figures: activations channel by

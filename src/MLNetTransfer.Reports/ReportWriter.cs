@@ -3,7 +3,7 @@ using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Activations;
 using MLNetTransfer.Interpretability.Cam;
-using MLNetTransfer.Interpretability.Display;
+using MLNetTransfer.Imaging;
 using MLNetTransfer.Interpretability.Filters;
 using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Training;
@@ -50,7 +50,7 @@ public static class ReportWriter
         string? unexplained = null;
         try
         {
-            using var explainable = ExplainableRun.Open(run);
+            using var explainable = run.Explainable();
             step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
             quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), overlays, figuresPath, cancellation);
             step?.Invoke("Report: activations");
@@ -107,11 +107,7 @@ public static class ReportWriter
         {
             scratch.Delete(recursive: true);
         }
-        if (measured.Count == 0) return null;
-        var localised = measured.Where(e => e.PeakInside is not null).ToList();
-        double? Over(Func<Explanation, double> value) => localised.Count == 0 ? null : localised.Average(value);
-        return new HeatmapQuality(method, explainer.Layer, measured.Count, measured.Average(e => e.SalientDrop), measured.Average(e => e.RandomDrop),
-            localised.Count, Over(e => e.PeakInside == true ? 1 : 0), Over(e => e.HeatInside!.Value), Over(e => e.MaskCoverage!.Value));
+        return HeatmapQuality.Of(method, explainer.Layer, measured);
     }
 
     static List<Figure> ActivationFigures(ExplainableRun explainable, string image, int count, string figuresPath)

@@ -1,4 +1,4 @@
-namespace MLNetTransfer.Training;
+namespace MLNetTransfer.Backbones.Export;
 
 /// <summary>
 /// Test-time augmentation by flips: a prediction is the mean of the network's probabilities over the image and every

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Experiments;
 
 namespace MLNetTransfer.Reports;

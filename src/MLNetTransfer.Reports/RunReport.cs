@@ -1,4 +1,5 @@
 using MLNetTransfer.Evaluation;
+using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Training;
 
@@ -47,15 +48,3 @@ public sealed record ExampleImage(string Image, string Label, string Predicted, 
 /// <summary>A picture of the report: its file in the figures folder and what it shows.</summary>
 public sealed record Figure(string File, string Caption);
 
-/// <summary>Grad-CAM's faithfulness over the test set (and localisation where masks were given).</summary>
-/// <param name="Method">The CAM method.</param>
-/// <param name="Layer">The explained layer.</param>
-/// <param name="Images">Images measured.</param>
-/// <param name="SalientDrop">Mean drop in the class probability when the top 20% of each map is blurred.</param>
-/// <param name="RandomDrop">The same for 20% random pixels.</param>
-/// <param name="Localised">Images whose object was known (a mask or a box beside the dataset); the figures below are over them.</param>
-/// <param name="PeakInside">Share of those whose map peaks on the object (pointing game).</param>
-/// <param name="HeatInside">Mean share of each map's heat on the object.</param>
-/// <param name="ObjectShare">Mean share of the image the object covers: what a flat map would score.</param>
-public sealed record HeatmapQuality(string Method, string Layer, int Images, double SalientDrop, double RandomDrop,
-    int Localised = 0, double? PeakInside = null, double? HeatInside = null, double? ObjectShare = null);

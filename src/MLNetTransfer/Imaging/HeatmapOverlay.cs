@@ -1,7 +1,7 @@
 using MLNetTransfer.Core;
 using SkiaSharp;
 
-namespace MLNetTransfer.Interpretability.Display;
+namespace MLNetTransfer.Imaging;
 
 /// <summary>Draws a heat-map over the image it explains, in the jet colour map at alpha 0.4, as the book does.</summary>
 public static class HeatmapOverlay

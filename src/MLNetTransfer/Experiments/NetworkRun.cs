@@ -1,0 +1,124 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Backbones.Export;
+using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Core;
+using MLNetTransfer.Data;
+using MLNetTransfer.Evaluation;
+using MLNetTransfer.Interpretability;
+using MLNetTransfer.Pipelines;
+using MLNetTransfer.Pipelines.Augmentation;
+using MLNetTransfer.Training;
+using static TorchSharp.torch;
+
+namespace MLNetTransfer.Experiments;
+
+/// <summary>
+/// A run that trains a network in TorchSharp (frozen base, fine-tuning or from scratch): checkpoints each epoch so it
+/// can resume, exports network.onnx, and saves a model.zip that scores it with ONNX Runtime from an image path.
+/// </summary>
+sealed class NetworkRun : RunKind
+{
+    public static readonly NetworkRun Instance = new();
+
+    const string CheckpointFolder = "checkpoint";
+
+    public override string? CannotResume => null;
+
+    public override ITrainedModel Train(RunContext run)
+    {
+        var (ml, config, backbone, split, folder) = (run.Ml, run.Config, run.Backbone, run.Split, run.Folder);
+        var (classifier, training) = (config.Classifier!, config.Training!);
+        var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(run.LabelKeys());
+        IDataView Load(IReadOnlyList<LabeledImage> images) =>
+            ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
+        var fitted = prepare.Fit(Load(split.Train));
+        if (config.Augmentation is { ChangesImages: true } shown)
+            AugmentationPreview.Write(ml, backbone, split.Train[0].Path, shown, config.Seed, folder.File(RunFolder.AugmentationFile));
+
+        var history = new List<EpochReport>();
+        var totalEpochs = training.PhasesToRun.Sum(p => p.Epochs);
+        run.Steps.Report("Preparing images and the frozen layers");
+        var trainer = ml.MulticlassClassification.Trainers.TransferLearning(ml, new TransferLearningTrainer.Options
+        {
+            LabelColumnName = "LabelKey",
+            FeatureColumnName = "Pixels",
+            Backbone = backbone.Model,
+            Preprocessor = backbone.Preprocessor,
+            HiddenUnits = classifier.HiddenUnits!,
+            Dropout = classifier.Dropout,
+            Training = training,
+            Seed = config.Seed,
+            Augmentation = config.Augmentation,
+            TestTimeFlips = config.TestTimeAugmentation.Flips(),
+            ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
+            ModelFolder = folder.Path,
+            CheckpointFolder = folder.File(CheckpointFolder),
+            Resume = run.Resume,
+            PixelScale = backbone.Scale,
+            ImageCacheFolder = run.Store,
+            PixelsKey = run.PixelsKey,
+        });
+        void OnEpoch(EpochReport epoch)
+        {
+            history.Add(epoch);
+            folder.WriteText(RunFolder.HistoryFile, HistoryCsv.Format(history));
+            var validation = epoch.ValidationAccuracy is { } accuracy ? $", validation accuracy {accuracy:P1}" : "";
+            run.Steps.Report($"Training ({epoch.Phase})", epoch.Epoch, totalEpochs, $"loss {epoch.TrainLoss:0.000}, accuracy {epoch.TrainAccuracy:P1}{validation}");
+        }
+        ITransformer network;
+        try
+        {
+            network = trainer.Fit(fitted.Transform(Load(split.Train)), OnEpoch, run.Cancellation);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "Options.Training.MemoryBudgetMB")
+        {
+            // The config's words for the trainer's option.
+            throw new ConfigException(run.Definition.ConfigPath, "training.memoryBudgetMB", e.Message.Replace($" (Parameter '{e.ParamName}')", ""), e);
+        }
+        run.Notes.AddRange(trainer.Notices);
+        run.Unreadable.AddRange(trainer.SkippedImages);
+
+        // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
+        // without augmentation, which only ever runs inside the trainer).
+        var inference = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
+        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(network.Transform(fitted.Transform(Load([]))));
+        return new Model(run, new TransformerChain<ITransformer>(inference, network, names));
+    }
+
+    sealed class Model(RunContext run, ITransformer model) : ITrainedModel
+    {
+        public void Save(string path) => run.Ml.Model.Save(model, FeatureCache.ImagePathSchema(), path);
+
+        public IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> images, string step) =>
+            ClassifierEvaluator.Predict(run.Ml, model, images.Select(i => (i.Path, (string?)i.Label)).ToList(), run.Steps.Counter(step, images.Count), run.Cancellation);
+    }
+
+    /// <summary>The run's network.onnx up to its logits (a view-averaging network cut to one view).</summary>
+    public override ExplainableRun Explainable(TrainedRun run)
+    {
+        TorchRuntime.EnsureStarted();
+        var backbone = run.Backbone;
+        var exported = OnnxModelInfo.Parse(run.Folder.File(TransferLearningTrainer.NetworkFileName));
+        var flips = NetworkExport.Flips(exported);
+        // The explained network sees one view, and ExplainableRun averages the views.
+        var network = flips != TestTimeFlips.None
+            ? OnnxGraphModule.Load(exported, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
+            : OnnxGraphModule.Load(exported, backbone.Model.InputName, NetworkExport.LogitsName);
+        // The exported graph already ends in the logits: an identity layer stands in for the head.
+        var identity = new ClassifierHead(run.Classes.Count, [], run.Classes.Count, 0);
+        using (no_grad())
+        {
+            identity.DenseLayers[0].weight!.copy_(eye(run.Classes.Count));
+            identity.DenseLayers[0].bias!.zero_();
+        }
+        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, flips);
+    }
+
+    sealed class LabeledPath
+    {
+        public string ImagePath { get; set; } = "";
+        public string Label { get; set; } = "";
+    }
+}
