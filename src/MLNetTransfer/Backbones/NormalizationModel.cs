@@ -5,7 +5,7 @@ namespace MLNetTransfer.Backbones;
 /// ExtractPixels only scales by one number for all channels, and the saved model must run without this project's
 /// code, so the per-channel part becomes ONNX that ONNX Runtime runs (and that the model.zip embeds).
 /// </summary>
-public static class NormalizationModel
+internal static class NormalizationModel
 {
     public const string InputName = "pixels";
     public const string OutputName = "normalized";

@@ -7,7 +7,7 @@ namespace MLNetTransfer.Backbones;
 /// Writes small float32 ONNX graphs: generated preprocessing steps, and the tiny models tests build to check the
 /// pipelines and engines against each other.
 /// </summary>
-public sealed class OnnxGraphBuilder(string name, int opset = 13)
+internal sealed class OnnxGraphBuilder(string name, int opset = 13)
 {
     readonly GraphProto graph = new() { Name = name };
 

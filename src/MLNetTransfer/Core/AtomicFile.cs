@@ -1,7 +1,7 @@
 namespace MLNetTransfer.Core;
 
 /// <summary>Files written beside their final name and renamed into place, so no reader ever sees half a file.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Lets <paramref name="write"/> fill a temporary path next to <paramref name="path"/>, then renames it to <paramref name="path"/>.</summary>
     public static void Write(string path, Action<string> write)

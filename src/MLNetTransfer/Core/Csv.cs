@@ -1,7 +1,7 @@
 namespace MLNetTransfer.Core;
 
 /// <summary>CSV lines as RFC 4180 writes them, and read back.</summary>
-public static class Csv
+internal static class Csv
 {
     /// <summary>Joins fields with commas, quoting those that hold a comma, quote or line break.</summary>
     public static string Line(IEnumerable<string> fields) => string.Join(',', fields.Select(Quote));

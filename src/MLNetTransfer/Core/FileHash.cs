@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace MLNetTransfer.Core;
 
 /// <summary>Content hashes of files.</summary>
-public static class FileHash
+internal static class FileHash
 {
     /// <summary>SHA-256 of the file's bytes, as lower-case hex.</summary>
     public static string Of(string path)

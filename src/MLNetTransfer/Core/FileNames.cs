@@ -4,7 +4,7 @@ using System.Text;
 namespace MLNetTransfer.Core;
 
 /// <summary>File names made from names that are not ours (ONNX tensors, class names), or from what a stored file holds.</summary>
-public static class FileNames
+internal static class FileNames
 {
     /// <summary><paramref name="name"/> with every character that some file system refuses replaced by '_'.</summary>
     public static string Safe(string name)

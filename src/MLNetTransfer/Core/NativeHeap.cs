@@ -9,7 +9,7 @@ namespace MLNetTransfer.Core;
 /// layers, against 1.23 GB for the whole run trimmed (docs/training.md, Streaming and memory). Fixing glibc's mmap threshold
 /// instead also kept it flat, but makes every large block a fresh mapping, and a fine-tune epoch took three times as long.
 /// </summary>
-public static class NativeHeap
+internal static class NativeHeap
 {
     static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     static readonly Lazy<Timer?> Trimmer = new(Start);

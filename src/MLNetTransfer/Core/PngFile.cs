@@ -3,7 +3,7 @@ using SkiaSharp;
 namespace MLNetTransfer.Core;
 
 /// <summary>Saves pictures as PNG through a temporary file, so no reader sees half a picture.</summary>
-public static class PngFile
+internal static class PngFile
 {
     public static void Save(SKBitmap bitmap, string path)
     {

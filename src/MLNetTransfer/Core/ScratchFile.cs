@@ -3,7 +3,7 @@ using Microsoft.Win32.SafeHandles;
 namespace MLNetTransfer.Core;
 
 /// <summary>A file that lives only while its handle is open: a cache too large for memory, read back by offset.</summary>
-public static class ScratchFile
+internal static class ScratchFile
 {
     /// <summary>
     /// Opens a new file in <paramref name="folder"/> (null: the system's temporary folder) for reading and writing. It is

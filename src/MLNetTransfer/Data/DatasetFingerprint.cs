@@ -4,7 +4,7 @@ using System.Text;
 namespace MLNetTransfer.Data;
 
 /// <summary>A short hash of which files are in which set, with their sizes: equal fingerprints mean the same data.</summary>
-public static class DatasetFingerprint
+internal static class DatasetFingerprint
 {
     /// <summary>SHA-256 over "set, path relative to <paramref name="root"/>, label, size" lines, as hex.</summary>
     public static string Of(DatasetSplit split, string root)

@@ -5,7 +5,7 @@ using MLNetTransfer.Core;
 namespace MLNetTransfer.Evaluation;
 
 /// <summary>Writes predictions as CSV: file, true label, predicted label, then one score column per class.</summary>
-public static class PredictionsCsv
+internal static class PredictionsCsv
 {
     public static string Format(IEnumerable<Prediction> predictions, IReadOnlyList<string> classes)
     {

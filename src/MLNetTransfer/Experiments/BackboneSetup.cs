@@ -4,7 +4,7 @@ using MLNetTransfer.Core;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>Turns <c>backbone</c> of a config into a <see cref="Backbone"/> whose ONNX files sit in the run folder.</summary>
-public static class BackboneSetup
+internal static class BackboneSetup
 {
     /// <summary>
     /// Copies the backbone's ONNX files (and writes a generated preprocessing graph where the config asks for one) into

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>The one set of JSON rules for configs, resolved configs in run folders and the published schema.</summary>
-public static class ConfigJson
+internal static class ConfigJson
 {
     /// <summary>camelCase fields, kebab-case enum values, unknown fields rejected, nulls only where a field is optional.</summary>
     public static JsonSerializerOptions Options { get; } = Create(writeNulls: false);

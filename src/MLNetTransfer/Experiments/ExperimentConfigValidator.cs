@@ -5,7 +5,7 @@ using MLNetTransfer.Core;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>Checks values and folders of a parsed config; the first problem found is thrown with its field.</summary>
-public static partial class ExperimentConfigValidator
+internal static partial class ExperimentConfigValidator
 {
     /// <summary>Throws <see cref="ConfigException"/> for the first invalid field of <paramref name="definition"/>.</summary>
     public static void Validate(ExperimentDefinition definition)

@@ -5,7 +5,7 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>Builds the ML.NET multiclass trainer a <see cref="HeadConfig"/> describes; unset fields keep ML.NET's defaults.</summary>
-public static class HeadFactory
+internal static class HeadFactory
 {
     public static IEstimator<ITransformer> Create(MLContext ml, HeadConfig head, string labelColumnName, string featureColumnName)
     {

@@ -6,7 +6,7 @@ namespace MLNetTransfer.Experiments;
 /// The defaults that depend on the mode, in one place: the config a run writes to config.json is the user's with
 /// these filled in, so it says exactly what ran.
 /// </summary>
-public static class ModeDefaults
+internal static class ModeDefaults
 {
     /// <summary>The book's from-scratch network, generated: four Conv+MaxPool blocks.</summary>
     public const string SmallConvnet = "small-convnet";

@@ -18,7 +18,7 @@ public enum TestTimeAugmentation
     Flips,
 }
 
-public static class TestTimeAugmentationExtensions
+internal static class TestTimeAugmentationExtensions
 {
     /// <summary>The flips the trainer exports for this setting.</summary>
     public static TestTimeFlips Flips(this TestTimeAugmentation augmentation) => augmentation switch

@@ -10,7 +10,7 @@ namespace MLNetTransfer.Interpretability;
 /// Rebuilds the ML.NET linear head of a feature-extraction model (maximum entropy: softmax(W x + b)) as a TorchSharp
 /// dense layer with the same weights, so the class logit is differentiable down to any backbone layer.
 /// </summary>
-public static class LinearHeadReader
+internal static class LinearHeadReader
 {
     /// <summary>The head of <paramref name="model"/> as a <see cref="ClassifierHead"/> without hidden layers.</summary>
     /// <exception cref="NotSupportedException">The model's trainer is not a linear multiclass one (LightGBM, say).</exception>

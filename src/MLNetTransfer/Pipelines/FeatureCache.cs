@@ -10,7 +10,7 @@ namespace MLNetTransfer.Pipelines;
 /// many passes (L-BFGS, SDCA, boosting) never runs the backbone again: Keras' "fast feature extraction"; optionally
 /// on disk too, so the next run on the same images does not either.
 /// </summary>
-public static class FeatureCache
+internal static class FeatureCache
 {
     /// <summary>
     /// A data view with a Label (text) and a Features (float vector) column: the rows of every source, in order. Each

@@ -5,7 +5,7 @@ namespace MLNetTransfer.Pipelines;
 /// floats, little-endian. The dimensions let a run that finds every feature stored type its column without building the
 /// featurizer.
 /// </summary>
-public static class FeatureFile
+internal static class FeatureFile
 {
     // Files of the earlier format (row count and length only) fail this check and are computed again.
     const int Format = 0x3246544E; // "NTF2"

@@ -9,7 +9,7 @@ namespace MLNetTransfer.Training;
 /// has no memory-format argument, so the strides come from permuting, copying and permuting back; weights stay as they
 /// are.
 /// </summary>
-public static class ChannelsLast
+internal static class ChannelsLast
 {
     /// <summary>The same values with channels-last strides; anything that is not a 4-D batch is returned as it is.</summary>
     public static Tensor Of(Tensor batch) => batch.dim() == 4 ? batch.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2) : batch;

@@ -11,7 +11,7 @@ namespace MLNetTransfer.Training;
 /// convolutions round their input to bfloat16 anyway (docs/training.md, Streaming and memory, has the float32 measurement). Held
 /// in memory when it fits the memory budget, in a temporary file read batch by batch beyond it.
 /// </summary>
-public sealed class FrozenOutputs : IDisposable
+internal sealed class FrozenOutputs : IDisposable
 {
     readonly Tensor? inMemory;
     readonly SafeFileHandle? file;

@@ -5,7 +5,7 @@ using MLNetTransfer.Core;
 namespace MLNetTransfer.Training;
 
 /// <summary><c>history.csv</c>: one row per epoch, the numbers Keras' History holds.</summary>
-public static class HistoryCsv
+internal static class HistoryCsv
 {
     public static string Format(IEnumerable<EpochReport> epochs)
     {

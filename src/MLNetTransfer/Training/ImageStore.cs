@@ -15,7 +15,7 @@ namespace MLNetTransfer.Training;
 /// quarter of float32's size, and as float32 otherwise. A kept file (<see cref="Build"/>) is found again by later
 /// fits, which then decode nothing; its header says whether it was written to the end, so a killed build is redone.
 /// </summary>
-public sealed class ImageStore : IDisposable
+internal sealed class ImageStore : IDisposable
 {
     const int Format = 0x31534D49; // "IMS1"
     const int HeaderBytes = 32;
@@ -332,7 +332,7 @@ public sealed class ImageStore : IDisposable
 }
 
 /// <summary>Images of a batch as they lie in the store: make them a tensor with <see cref="ToTensor"/>, once.</summary>
-public sealed class ImageBatch(ImageStore store, int[] indices, byte[] buffer)
+internal sealed class ImageBatch(ImageStore store, int[] indices, byte[] buffer)
 {
     /// <summary>Which images, as indices into the store.</summary>
     public int[] Indices { get; } = indices;

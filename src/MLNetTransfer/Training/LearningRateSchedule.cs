@@ -1,7 +1,7 @@
 namespace MLNetTransfer.Training;
 
 /// <summary>The learning rate of a phase at each optimizer step.</summary>
-public static class LearningRateSchedule
+internal static class LearningRateSchedule
 {
     /// <summary>The rate for step <paramref name="step"/> of <paramref name="totalSteps"/>, with <paramref name="stepsPerEpoch"/> per epoch.</summary>
     public static double At(TrainingPhase phase, int step, int totalSteps, int stepsPerEpoch)

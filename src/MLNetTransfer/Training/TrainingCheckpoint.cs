@@ -7,7 +7,7 @@ namespace MLNetTransfer.Training;
 /// The state written after every epoch so an interrupted run can continue: the position (phase, epoch), the best score
 /// so far and the history, with the network, optimizer and best weights in binary files beside it.
 /// </summary>
-public sealed record TrainingCheckpoint(int Phase, int EpochsDoneInPhase, int Epoch, double[]? BestScore, int BestEpoch, int EpochsSinceBest, IReadOnlyList<EpochReport> History)
+internal sealed record TrainingCheckpoint(int Phase, int EpochsDoneInPhase, int Epoch, double[]? BestScore, int BestEpoch, int EpochsSinceBest, IReadOnlyList<EpochReport> History)
 {
     public const string StateFile = "state.json";
 

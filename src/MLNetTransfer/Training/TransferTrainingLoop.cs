@@ -23,7 +23,7 @@ namespace MLNetTransfer.Training;
 /// <param name="checkpointFolder">Where a checkpoint is written after each epoch, and read to resume; null for none.</param>
 /// <param name="preprocessor">A graph from the pixels the data holds to the backbone's input (run frozen); null when the data already is the backbone's input.</param>
 /// <param name="scratchFolder">Where frozen layers' outputs beyond the memory budget are kept while a phase runs; null: the system's temporary folder.</param>
-public sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, int seed = 42, Pipelines.Augmentation.ImageAugmenter? augmentation = null,
+internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSettings settings, int seed = 42, Pipelines.Augmentation.ImageAugmenter? augmentation = null,
     string? checkpointFolder = null, OnnxGraphModule? preprocessor = null, string? scratchFolder = null)
 {
     const long Megabyte = 1 << 20;

@@ -5,7 +5,7 @@ using MLNetTransfer.Core;
 namespace MLNetTransfer.Interpretability.Metrics;
 
 /// <summary>Writes each heat-map's quality figures as CSV, one row per image, empty where no mask was known.</summary>
-public static class QualityCsv
+internal static class QualityCsv
 {
     public static string Format(IEnumerable<Explanation> explanations)
     {

@@ -7,7 +7,7 @@ namespace MLNetTransfer.Pipelines.Augmentation;
 /// <param name="Affine">Maps output pixel coordinates (centred, y down) to the input coordinates they sample: [a, b, c, d, e, f] for x' = a x + b y + c, y' = d x + e y + f.</param>
 /// <param name="Brightness">Multiplier of every value.</param>
 /// <param name="Contrast">Factor of each value's distance from the image's mean.</param>
-public sealed record AugmentationDraw(double[] Affine, double Brightness, double Contrast)
+internal sealed record AugmentationDraw(double[] Affine, double Brightness, double Contrast)
 {
     public static AugmentationDraw Identity { get; } = new([1, 0, 0, 0, 1, 0], 1, 1);
 

@@ -11,7 +11,7 @@ namespace MLNetTransfer.Pipelines.Augmentation;
 public sealed class ImageAugmenter(AugmentationOptions options, int seed, float pixelScale = 1)
 {
     /// <summary>The draws for the images with these indices in this epoch.</summary>
-    public IReadOnlyList<AugmentationDraw> Draw(int epoch, IReadOnlyList<int> indices, int width, int height) =>
+    internal IReadOnlyList<AugmentationDraw> Draw(int epoch, IReadOnlyList<int> indices, int width, int height) =>
         indices.Select(i => AugmentationDraw.For(options, seed, epoch, i, width, height)).ToList();
 
     /// <summary>Augmented copies of <paramref name="images"/>; image k is the training image <c>indices[k]</c>.</summary>
@@ -21,7 +21,7 @@ public sealed class ImageAugmenter(AugmentationOptions options, int seed, float 
         return Apply(images, Draw(epoch, indices, width, height));
     }
 
-    public Tensor Apply(Tensor images, IReadOnlyList<AugmentationDraw> draws)
+    internal Tensor Apply(Tensor images, IReadOnlyList<AugmentationDraw> draws)
     {
         using var scope = NewDisposeScope();
         var (height, width) = (images.shape[2], images.shape[3]);
