@@ -25,7 +25,8 @@ public class TimingTests
             try
             {
                 for (var offset = 0; offset < size; offset += 4096) Marshal.WriteByte(block, offset, 1);
-                Thread.Sleep(40);
+                // Long enough for the sampler's 10 ms poll to see it on a loaded machine too (40 ms was missed once).
+                Thread.Sleep(250);
             }
             finally
             {
