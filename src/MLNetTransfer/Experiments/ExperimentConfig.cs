@@ -48,7 +48,7 @@ public sealed record ExperimentConfig
     public Pipelines.Augmentation.AugmentationOptions? Augmentation { get; init; }
 
     [Description("frozen-base, fine-tune and from-scratch: none; horizontal-flip to average each prediction over the image and its mirror, vertical-flip over the image and its upside-down copy, or flips over the image and all three flipped copies; in evaluation and in the saved model. Default: none.")]
-    public TestTimeAugmentation TestTimeAugmentation { get; init; }
+    public Backbones.Export.TestTimeAugmentation TestTimeAugmentation { get; init; }
 
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Training;
 using MLNetTransfer.Core;
 

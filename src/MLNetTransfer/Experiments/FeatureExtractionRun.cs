@@ -92,6 +92,6 @@ sealed class FeatureExtractionRun : RunKind
             throw new DataException($"{run.Folder.Path}: {e.Message}", e);
         }
         var graph = OnnxGraphModule.Load(model, backbone.Model.InputName, backbone.Model.OutputName);
-        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, TestTimeFlips.None);
+        return new ExplainableRun(run.Ml, backbone, new TransferNetwork(graph, head), run.Classes, TestTimeAugmentation.None);
     }
 }

@@ -51,7 +51,7 @@ sealed class NetworkRun : RunKind
             Training = training,
             Seed = config.Seed,
             Augmentation = config.Augmentation,
-            TestTimeFlips = config.TestTimeAugmentation.Flips(),
+            TestTimeAugmentation = config.TestTimeAugmentation,
             ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
             ModelFolder = folder.Path,
             CheckpointFolder = folder.File(CheckpointFolder),
@@ -103,7 +103,7 @@ sealed class NetworkRun : RunKind
         var exported = OnnxModelInfo.Parse(run.Folder.File(TransferLearningTrainer.NetworkFileName));
         var flips = NetworkExport.Flips(exported);
         // The explained network sees one view, and ExplainableRun averages the views.
-        var network = flips != TestTimeFlips.None
+        var network = flips != TestTimeAugmentation.None
             ? OnnxGraphModule.Load(exported, NetworkExport.ViewsName, NetworkExport.ViewLogitsName)
             : OnnxGraphModule.Load(exported, backbone.Model.InputName, NetworkExport.LogitsName);
         // The exported graph already ends in the logits: an identity layer stands in for the head.

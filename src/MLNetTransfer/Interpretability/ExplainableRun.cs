@@ -28,7 +28,7 @@ public sealed class ExplainableRun : IDisposable
     /// <param name="network">The network up to its logits, for one view; the explainable run owns it from here on.</param>
     /// <param name="classes">The classes, in the order of the logits.</param>
     /// <param name="flips">The flipped views the model averages each image over.</param>
-    public ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, TestTimeFlips flips)
+    public ExplainableRun(MLContext ml, Backbone backbone, TransferNetwork network, IReadOnlyList<string> classes, TestTimeAugmentation flips)
     {
         this.ml = ml;
         this.backbone = backbone;
@@ -52,7 +52,7 @@ public sealed class ExplainableRun : IDisposable
     public int Height => backbone.Height;
 
     /// <summary>The flipped copies the model averages each image's prediction with (testTimeAugmentation).</summary>
-    public TestTimeFlips Flips { get; }
+    public TestTimeAugmentation Flips { get; }
 
     /// <summary>The layer explained by default: the last convolutional block's output.</summary>
     public string DefaultLayer => CamMethod.DefaultLayer(Network.Backbone);

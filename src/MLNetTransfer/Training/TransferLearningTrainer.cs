@@ -76,9 +76,9 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
 
         /// <summary>
         /// Test-time augmentation in the exported network: average the probabilities of each image and its flipped
-        /// copies (see <see cref="Backbones.Export.TestTimeFlips"/>). Default: none.
+        /// copies (see <see cref="Backbones.Export.TestTimeAugmentation"/>). Default: none.
         /// </summary>
-        public TestTimeFlips TestTimeFlips { get; set; }
+        public TestTimeAugmentation TestTimeAugmentation { get; set; }
 
         /// <summary>Data (same columns) to pick the best epoch and stop early on. Default: none.</summary>
         public IDataView? ValidationSet { get; set; }
@@ -190,7 +190,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
 
         var path = Path.Combine(modelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeFlips);
+        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation);
 
         var network = backboneStage with { Path = path, OutputName = NetworkExport.LogitsName };
         var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network);

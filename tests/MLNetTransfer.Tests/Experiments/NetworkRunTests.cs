@@ -130,7 +130,7 @@ public sealed class NetworkRunTests : IDisposable
 
         // Explained as the model predicts: every view averaged, so a flipped input gets the flipped map.
         using var explainable = TrainedRun.Open(result.Folder).Explainable();
-        Assert.Equal(TestTimeFlips.Horizontal | TestTimeFlips.Vertical, explainable.Flips);
+        Assert.Equal(TestTimeAugmentation.Flips, explainable.Flips);
         var (inputs, _) = explainable.Prepare([image]);
         var probability = explainable.Probabilities(inputs)[0, 0].item<float>();
         Assert.Equal(scores[0], probability, 4);

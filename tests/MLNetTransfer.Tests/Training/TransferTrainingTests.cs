@@ -86,8 +86,8 @@ public sealed class TransferTrainingTests : IDisposable
         var image = tensor(pixels, [1, 3, 224, 224]);
         foreach (var (flips, flipped) in new[]
                  {
-                     (TestTimeFlips.Horizontal, new[] { image, image.flip(3) }),
-                     (TestTimeFlips.Horizontal | TestTimeFlips.Vertical, new[] { image, image.flip(3), image.flip(2), image.flip(2, 3) }),
+                     (TestTimeAugmentation.HorizontalFlip, new[] { image, image.flip(3) }),
+                     (TestTimeAugmentation.Flips, new[] { image, image.flip(3), image.flip(2), image.flip(2, 3) }),
                  })
         {
             NetworkExport.Write(graph, network.Head.DenseLayers, folder["tta.onnx"], [1, 512, 1, 1], flips);

@@ -34,13 +34,13 @@ public static class NetworkExport
     /// Test-time augmentation: run the image and its flipped copies as one batch and output the mean of their
     /// probabilities (and its logarithm as logits, whose softmax is that mean).
     /// </param>
-    public static void Write(OnnxGraphModule backbone, IReadOnlyList<Linear> denseLayers, string path, long[] backboneOutputShape, TestTimeFlips flips = TestTimeFlips.None)
+    public static void Write(OnnxGraphModule backbone, IReadOnlyList<Linear> denseLayers, string path, long[] backboneOutputShape, TestTimeAugmentation flips = TestTimeAugmentation.None)
     {
         var model = backbone.ToOnnx();
         var graph = model.Graph;
         graph.Output.Clear();
         var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13;
-        var averageViews = flips != TestTimeFlips.None;
+        var averageViews = flips != TestTimeAugmentation.None;
         if (averageViews)
         {
             BatchWithFlips(graph, backbone.InputName, flips);
@@ -90,11 +90,19 @@ public static class NetworkExport
     }
 
     /// <summary>The flips a network written by <see cref="Write"/> averages over; none for one that does not.</summary>
-    public static TestTimeFlips Flips(ModelProto model) =>
-        model.MetadataProps.FirstOrDefault(p => p.Key == FlipsMetadataKey) is { } entry ? Enum.Parse<TestTimeFlips>(entry.Value) : TestTimeFlips.None;
+    public static TestTimeAugmentation Flips(ModelProto model) =>
+        model.MetadataProps.FirstOrDefault(p => p.Key == FlipsMetadataKey)?.Value switch
+        {
+            null => TestTimeAugmentation.None,
+            // Networks written before the two enums became one named the flips as flags.
+            "Horizontal" => TestTimeAugmentation.HorizontalFlip,
+            "Vertical" => TestTimeAugmentation.VerticalFlip,
+            "Horizontal, Vertical" => TestTimeAugmentation.Flips,
+            var name => Enum.Parse<TestTimeAugmentation>(name),
+        };
 
     // Every node that read the image now reads the batch of its views; shapes recorded for batch 1 no longer hold.
-    static void BatchWithFlips(GraphProto graph, string input, TestTimeFlips flips)
+    static void BatchWithFlips(GraphProto graph, string input, TestTimeAugmentation flips)
     {
         var shape = graph.Input.Single(i => i.Name == input).Type.TensorType.Shape.Dim;
         foreach (var node in graph.Node)
