@@ -13,11 +13,16 @@ internal static class BackboneSetup
     public static Backbone Place(ExperimentDefinition definition, string folder)
     {
         var config = definition.Config;
-        var backboneConfig = config.Backbone!;
+        var backboneConfig = ModeDefaults.BackboneOf(config);
         Directory.CreateDirectory(folder);
-        var source = backboneConfig.Name == ModeDefaults.SmallConvnet
-            ? SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), config.ImageSize!.Width, config.ImageSize.Height, config.Seed)
-            : backboneConfig.Onnx is null ? BundledBackbones.Get(backboneConfig.Name!) : FromUserModel(definition);
+        var smallConvnet = ModeDefaults.SmallConvnetSize(config);
+        var source = backboneConfig switch
+        {
+            { Onnx: { } onnx } => FromUserModel(definition, backboneConfig, onnx),
+            { Name: ModeDefaults.SmallConvnet } => SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), smallConvnet.Width, smallConvnet.Height, config.Seed),
+            { Name: { } name } => BundledBackbones.Get(name),
+            _ => throw new ConfigException(definition.ConfigPath, "backbone", "give name or onnx"),
+        };
 
         if (config.ImageSize is { } size && (size.Width != source.Width || size.Height != source.Height))
             throw new ConfigException(definition.ConfigPath, "imageSize",
@@ -49,11 +54,10 @@ internal static class BackboneSetup
     static bool SameContent(string a, string b) =>
         File.Exists(b) && new FileInfo(a).Length == new FileInfo(b).Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
 
-    static Backbone FromUserModel(ExperimentDefinition definition)
+    static Backbone FromUserModel(ExperimentDefinition definition, BackboneConfig config, string onnx)
     {
         var file = definition.ConfigPath;
-        var config = definition.Config.Backbone!;
-        var path = definition.Resolve(config.Onnx!);
+        var path = definition.Resolve(onnx);
         OnnxModelInfo info;
         try
         {

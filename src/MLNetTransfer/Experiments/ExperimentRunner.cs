@@ -27,7 +27,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var clock = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var config = definition.Config;
-        var kind = RunKind.Of(config.Mode);
+        var kind = RunKind.For(config);
         var steps = new RunSteps(progress);
         RunFolder folder;
         DatasetSplit split;

@@ -16,10 +16,9 @@ namespace MLNetTransfer.Experiments;
 /// A feature-extraction run: the frozen backbone's features of every image (stored, and computed once), an ML.NET
 /// head trained on them, and a model.zip that chains the backbone's ONNX graph with that head.
 /// </summary>
-sealed class FeatureExtractionRun : RunKind
+/// <param name="headConfig">The ML.NET head, resolved.</param>
+sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
 {
-    public static readonly FeatureExtractionRun Instance = new();
-
     public override string? CannotResume => "feature-extraction runs have no checkpoints to resume; run them again";
 
     /// <summary>
@@ -40,20 +39,20 @@ sealed class FeatureExtractionRun : RunKind
         List<FeatureCache.Source> sources = [new(extractor, 1, () => run.Steps.Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
-        var copies = config.Head!.AugmentedCopies;
-        if (copies > 0)
+        var copies = headConfig.AugmentedCopies;
+        if (copies > 0 && config.Augmentation is { } augmentation)
         {
             var augmenting = new BatchFeaturizer(ml, backbone, ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
-                .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, config.Augmentation!, config.Seed, backbone.Scale)));
+                .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, augmentation, config.Seed, backbone.Scale)));
             run.Owned.Add(augmenting);
-            var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(config.Augmentation, ConfigJson.Options)}";
+            var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(augmentation, ConfigJson.Options)}";
             sources.Add(new(augmenting, copies, () => run.Steps.Counter($"Extracting features of {copies} augmented copies", copies * images.Count), augmentationKey));
         }
         var features = FeatureCache.Compute(ml, images, sources, run.Cancellation, run.Store);
 
         run.Steps.Report("Training the head");
         var keyed = run.LabelKeys().Fit(features).Transform(features);
-        var head = HeadFactory.Create(ml, config.Head, "LabelKey", "Features").Fit(keyed);
+        var head = HeadFactory.Create(ml, headConfig, "LabelKey", "Features").Fit(keyed);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
         return new Model(run, extractor, featurizer, backboneKey, [head, toValue]);
     }
@@ -73,7 +72,7 @@ sealed class FeatureExtractionRun : RunKind
 
     /// <summary>The backbone's graph with the ML.NET head read back from model.zip as dense layers.</summary>
     /// <exception cref="DataException">A backbone whose output keeps a spatial extent, or a head that is not linear.</exception>
-    public override ExplainableRun Explainable(TrainedRun run)
+    public static ExplainableRun Reopen(TrainedRun run)
     {
         TorchRuntime.EnsureStarted();
         var backbone = run.Backbone;

@@ -14,29 +14,47 @@ internal static class ModeDefaults
     /// <summary>The book trains its small convnet on 150 x 150 images.</summary>
     public const int SmallConvnetImageSize = 150;
 
-    /// <summary><paramref name="config"/> with every mode-dependent field set.</summary>
+    /// <summary><paramref name="config"/> with every mode-dependent field set: what config.json records.</summary>
     public static ExperimentConfig Resolve(ExperimentConfig config)
     {
-        var scratch = config.Mode == TrainingMode.FromScratch;
-        var backbone = config.Backbone ?? new BackboneConfig { Name = scratch ? SmallConvnet : "resnet18" };
-        if (backbone is { Name: null, Onnx: null }) backbone = backbone with { Name = "resnet18" };
-        if (config.Mode == TrainingMode.FeatureExtraction)
-            return config with { Backbone = backbone, Head = config.Head ?? new HeadConfig() };
+        var resolved = config with { Backbone = BackboneOf(config), ImageSize = ImageSizeOf(config) };
+        if (config.Mode == TrainingMode.FeatureExtraction) return resolved with { Head = HeadOf(config) };
+        var network = NetworkOf(config);
+        return resolved with
+        {
+            Classifier = new ClassifierConfig { HiddenUnits = [.. network.HiddenUnits], Dropout = network.Dropout },
+            Training = network.Training,
+        };
+    }
 
+    /// <summary>The backbone: the config's, else resnet18 (the small convnet from scratch).</summary>
+    public static BackboneConfig BackboneOf(ExperimentConfig config)
+    {
+        var backbone = config.Backbone ?? new BackboneConfig { Name = config.Mode == TrainingMode.FromScratch ? SmallConvnet : "resnet18" };
+        return backbone is { Name: null, Onnx: null } ? backbone with { Name = "resnet18" } : backbone;
+    }
+
+    /// <summary>The image size: the config's, the small convnet's default, or none (the backbone's own).</summary>
+    public static ImageSizeConfig? ImageSizeOf(ExperimentConfig config) =>
+        BackboneOf(config).Name == SmallConvnet ? SmallConvnetSize(config) : config.ImageSize;
+
+    /// <summary>The size the small convnet is generated for.</summary>
+    public static ImageSizeConfig SmallConvnetSize(ExperimentConfig config) =>
+        config.ImageSize ?? new ImageSizeConfig { Width = SmallConvnetImageSize, Height = SmallConvnetImageSize };
+
+    /// <summary>A feature-extraction run's ML.NET head.</summary>
+    public static HeadConfig HeadOf(ExperimentConfig config) => config.Head ?? new HeadConfig();
+
+    /// <summary>A network run's head and training, every phase named and with its freezing plan.</summary>
+    public static NetworkSettings NetworkOf(ExperimentConfig config)
+    {
+        var scratch = config.Mode == TrainingMode.FromScratch;
         var classifier = config.Classifier ?? new ClassifierConfig();
         var training = config.Training ?? new TrainingSettings();
-        return config with
-        {
-            Backbone = backbone,
-            ImageSize = config.ImageSize ?? (backbone.Name == SmallConvnet ? new ImageSizeConfig { Width = SmallConvnetImageSize, Height = SmallConvnetImageSize } : null),
-            Classifier = classifier with { HiddenUnits = classifier.HiddenUnits ?? [scratch ? 512 : 256] },
-            Training = training with
-            {
-                Phases = (training.Phases ?? Phases(config.Mode))
-                    .Select((p, i) => p with { Name = p.Name ?? $"phase{i + 1}", Unfreeze = p.Unfreeze ?? (scratch ? FreezingPlan.Everything : FreezingPlan.Frozen) })
-                    .ToArray(),
-            },
-        };
+        var phases = (training.Phases ?? Phases(config.Mode))
+            .Select((p, i) => p with { Name = p.Name ?? $"phase{i + 1}", Unfreeze = p.Unfreeze ?? (scratch ? FreezingPlan.Everything : FreezingPlan.Frozen) })
+            .ToArray();
+        return new NetworkSettings(classifier.HiddenUnits ?? [scratch ? 512 : 256], classifier.Dropout, training with { Phases = phases });
     }
 
     static TrainingPhase[] Phases(TrainingMode mode) => mode switch

@@ -18,10 +18,9 @@ namespace MLNetTransfer.Experiments;
 /// A run that trains a network in TorchSharp (frozen base, fine-tuning or from scratch): checkpoints each epoch so it
 /// can resume, exports network.onnx, and saves a model.zip that scores it with ONNX Runtime from an image path.
 /// </summary>
-sealed class NetworkRun : RunKind
+/// <param name="network">The head and training, resolved.</param>
+sealed class NetworkRun(NetworkSettings network) : RunKind
 {
-    public static readonly NetworkRun Instance = new();
-
     const string CheckpointFolder = "checkpoint";
 
     public override string? CannotResume => null;
@@ -29,7 +28,7 @@ sealed class NetworkRun : RunKind
     public override ITrainedModel Train(RunContext run)
     {
         var (ml, config, backbone, split, folder) = (run.Ml, run.Config, run.Backbone, run.Split, run.Folder);
-        var (classifier, training) = (config.Classifier!, config.Training!);
+        var training = network.Training;
         var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(run.LabelKeys());
         IDataView Load(IReadOnlyList<LabeledImage> images) =>
             ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
@@ -46,8 +45,8 @@ sealed class NetworkRun : RunKind
             FeatureColumnName = "Pixels",
             Backbone = backbone.Model,
             Preprocessor = backbone.Preprocessor,
-            HiddenUnits = classifier.HiddenUnits!,
-            Dropout = classifier.Dropout,
+            HiddenUnits = network.HiddenUnits,
+            Dropout = network.Dropout,
             Training = training,
             Seed = config.Seed,
             Augmentation = config.Augmentation,
@@ -67,10 +66,10 @@ sealed class NetworkRun : RunKind
             var validation = epoch.ValidationAccuracy is { } accuracy ? $", validation accuracy {accuracy:P1}" : "";
             run.Steps.Report($"Training ({epoch.Phase})", epoch.Epoch, totalEpochs, $"loss {epoch.TrainLoss:0.000}, accuracy {epoch.TrainAccuracy:P1}{validation}");
         }
-        ITransformer network;
+        ITransformer trained;
         try
         {
-            network = trainer.Fit(fitted.Transform(Load(split.Train)), OnEpoch, run.Cancellation);
+            trained = trainer.Fit(fitted.Transform(Load(split.Train)), OnEpoch, run.Cancellation);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "Options.Training.MemoryBudgetMB")
         {
@@ -83,8 +82,8 @@ sealed class NetworkRun : RunKind
         // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
         // without augmentation, which only ever runs inside the trainer).
         var inference = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
-        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(network.Transform(fitted.Transform(Load([]))));
-        return new Model(run, new TransformerChain<ITransformer>(inference, network, names));
+        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(trained.Transform(fitted.Transform(Load([]))));
+        return new Model(run, new TransformerChain<ITransformer>(inference, trained, names));
     }
 
     sealed class Model(RunContext run, ITransformer model) : ITrainedModel
@@ -96,7 +95,7 @@ sealed class NetworkRun : RunKind
     }
 
     /// <summary>The run's network.onnx up to its logits (a view-averaging network cut to one view).</summary>
-    public override ExplainableRun Explainable(TrainedRun run)
+    public static ExplainableRun Reopen(TrainedRun run)
     {
         TorchRuntime.EnsureStarted();
         var backbone = run.Backbone;

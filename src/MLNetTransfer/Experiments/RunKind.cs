@@ -8,14 +8,20 @@ namespace MLNetTransfer.Experiments;
 /// </summary>
 abstract class RunKind
 {
-    public static RunKind Of(TrainingMode mode) => mode == TrainingMode.FeatureExtraction ? FeatureExtractionRun.Instance : NetworkRun.Instance;
+    /// <summary>The kind of run <paramref name="config"/> asks for, with its settings resolved.</summary>
+    public static RunKind For(ExperimentConfig config) => config.Mode == TrainingMode.FeatureExtraction
+        ? new FeatureExtractionRun(ModeDefaults.HeadOf(config))
+        : new NetworkRun(ModeDefaults.NetworkOf(config));
+
+    /// <summary>A finished run made differentiable for explanation, the way its kind was trained.</summary>
+    /// <exception cref="Core.DataException">A run whose network cannot be rebuilt (see the message).</exception>
+    public static ExplainableRun Explainable(TrainedRun run) => run.Record.Mode == TrainingMode.FeatureExtraction
+        ? FeatureExtractionRun.Reopen(run)
+        : NetworkRun.Reopen(run);
 
     /// <summary>Trains the run's model on <see cref="RunContext.Split"/>'s training images.</summary>
     public abstract ITrainedModel Train(RunContext run);
 
     /// <summary>Why an interrupted run of this kind cannot be continued, or null when it can.</summary>
     public abstract string? CannotResume { get; }
-
-    /// <summary>The finished run made differentiable for explanation.</summary>
-    public abstract ExplainableRun Explainable(TrainedRun run);
 }

@@ -60,7 +60,7 @@ public sealed class TrainedRun
 
     /// <summary>The run's model made differentiable for explanation, the way its kind of run was trained.</summary>
     /// <exception cref="DataException">A run whose network cannot be rebuilt (see the message).</exception>
-    public Interpretability.ExplainableRun Explainable() => RunKind.Of(Record.Mode).Explainable(this);
+    public Interpretability.ExplainableRun Explainable() => RunKind.Explainable(this);
 
     /// <summary>The run's own test images, from dataset.json.</summary>
     public IReadOnlyList<LabeledImage> TestImages => Folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile).Test;
