@@ -87,7 +87,7 @@ internal static partial class ExperimentConfigValidator
         for (var i = 0; i < phases.Count; i++)
         {
             var plan = phases[i].Unfreeze ?? new FreezingPlan();
-            var ways = (plan.TopStages is null ? 0 : 1) + (plan.Nodes is null ? 0 : 1) + (plan.All ? 1 : 0);
+            var ways = plan.WaysGiven;
             var at = $"training.phases[{i}]";
             if (mode == TrainingMode.FrozenBase && ways > 0 && plan.TopStages != 0)
                 fail($"{at}.unfreeze", "frozen-base keeps the whole backbone frozen; use mode fine-tune to train backbone layers");

@@ -15,6 +15,9 @@ public sealed record FreezingPlan(
     public static FreezingPlan Frozen { get; } = new(TopStages: 0);
     public static FreezingPlan Everything { get; } = new(All: true);
 
+    /// <summary>How many of topStages, nodes and all are given: one at most is valid, none means a frozen base.</summary>
+    internal int WaysGiven => (TopStages is null ? 0 : 1) + (Nodes is null ? 0 : 1) + (All ? 1 : 0);
+
     /// <summary>The names of the nodes to train in <paramref name="graph"/>.</summary>
     /// <exception cref="ArgumentException">More stages than the graph has, or a node it lacks.</exception>
     public IReadOnlyCollection<string> Resolve(OnnxGraphModule graph)

@@ -76,7 +76,7 @@ public sealed record TrainingSettings
             if (phase.StepEpochs < 1) fail($"{at}.stepEpochs", $"must be 1 or more (got {phase.StepEpochs})");
             if (phase.Gamma is <= 0 or > 1 || double.IsNaN(phase.Gamma)) fail($"{at}.gamma", $"must be above 0 and at most 1 (got {phase.Gamma})");
             var plan = phase.Unfreeze ?? new FreezingPlan();
-            var ways = (plan.TopStages is null ? 0 : 1) + (plan.Nodes is null ? 0 : 1) + (plan.All ? 1 : 0);
+            var ways = plan.WaysGiven;
             if (ways > 1) fail($"{at}.unfreeze", "give one of topStages, nodes or all");
             if (plan.TopStages is < 0) fail($"{at}.unfreeze.topStages", $"must be 0 or more (got {plan.TopStages})");
         }
