@@ -25,6 +25,9 @@ public sealed record ComparedRun(string Folder, RunRecord Record, ExperimentConf
         return new ComparedRun(folder.Path, record, config, metrics, quality);
     }
 
+    /// <summary>The head in a few words (<see cref="ResolvedExperiment.Head"/>).</summary>
+    public string Head => ResolvedExperiment.Of(Config).Head;
+
     /// <summary>How much more Grad-CAM's pixels matter than random ones: the deletion test's gap.</summary>
     public double? DeletionGap => Quality is { } q ? q.SalientDrop - q.RandomDrop : null;
 }
@@ -72,7 +75,7 @@ public static class ComparisonReport
         html.Append("<th>run folder</th></tr>");
         foreach (var run in runs)
         {
-            html.Append($"<tr><td>{E(run.Record.Experiment)}</td><td>{ConfigJson.Name(run.Record.Mode)}</td><td>{E(run.Record.Backbone.Name)}</td><td>{E(run.Config.DescribeHead())}</td>");
+            html.Append($"<tr><td>{E(run.Record.Experiment)}</td><td>{ConfigJson.Name(run.Record.Mode)}</td><td>{E(run.Record.Backbone.Name)}</td><td>{E(run.Head)}</td>");
             for (var c = 0; c < Columns.Count; c++)
             {
                 html.Append($"<td class=\"n{(IsBest(runs, run, c) ? " best" : "")}\">{Text(run, c)}</td>");

@@ -17,7 +17,7 @@ public static class ComparisonTable
             var cells = new List<string>
             {
                 Markup.Escape(run.Record.Experiment), ConfigJson.Name(run.Record.Mode), Markup.Escape(run.Record.Backbone.Name),
-                Markup.Escape(run.Config.DescribeHead()),
+                Markup.Escape(run.Head),
             };
             for (var c = 0; c < ComparisonReport.Columns.Count; c++)
                 cells.Add(ComparisonReport.IsBest(runs, run, c) ? $"[bold green]{ComparisonReport.Text(run, c)}[/]" : ComparisonReport.Text(run, c));

@@ -13,7 +13,7 @@ internal static class BackboneSetup
     public static Backbone Place(ExperimentDefinition definition, string folder)
     {
         var config = definition.Config;
-        var backboneConfig = ModeDefaults.BackboneOf(config);
+        var backboneConfig = definition.Resolved.Backbone;
         Directory.CreateDirectory(folder);
         var smallConvnet = ModeDefaults.SmallConvnetSize(config);
         var source = backboneConfig switch

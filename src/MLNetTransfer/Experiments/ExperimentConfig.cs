@@ -52,8 +52,4 @@ public sealed record ExperimentConfig
 
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";
-
-    /// <summary>The head in a few words, as run summaries and comparisons show it: the ML.NET trainer, or the dense layers and epochs.</summary>
-    public string DescribeHead() => Head is { } mlnet ? ConfigJson.Name(mlnet.Trainer)
-        : $"dense [{string.Join(", ", Classifier?.HiddenUnits ?? [])}], {Training?.Phases?.Sum(p => p.Epochs) ?? 0} epochs";
 }

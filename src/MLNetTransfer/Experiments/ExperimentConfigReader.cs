@@ -11,13 +11,14 @@ namespace MLNetTransfer.Experiments;
 /// </summary>
 public static partial class ExperimentConfigReader
 {
-    /// <summary>Reads, parses and validates the config file at <paramref name="path"/>; the result has the mode's defaults filled in.</summary>
+    /// <summary>Reads, parses and validates the config file at <paramref name="path"/>; its <see cref="ExperimentDefinition.Resolved"/> has the mode's defaults filled in.</summary>
     public static ExperimentDefinition Read(string path)
     {
         if (!File.Exists(path)) throw new ConfigException(path, "", "file not found");
         var config = Parse(File.ReadAllText(path), path);
-        ExperimentConfigValidator.Validate(new ExperimentDefinition(path, config));
-        return new ExperimentDefinition(path, ModeDefaults.Resolve(config));
+        var definition = new ExperimentDefinition(path, config);
+        ExperimentConfigValidator.Validate(definition);
+        return definition;
     }
 
     /// <summary>Parses config text; <paramref name="file"/> names it in errors.</summary>

@@ -27,7 +27,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var clock = Stopwatch.StartNew();
         var started = DateTime.UtcNow;
         var config = definition.Config;
-        var kind = RunKind.For(config);
+        var experiment = definition.Resolved;
+        var kind = experiment.Kind;
         var steps = new RunSteps(progress);
         RunFolder folder;
         DatasetSplit split;
@@ -35,7 +36,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             split = DatasetLoader.Load(definition, steps, cancellation);
             folder = RunFolder.Create(definition.Resolve(config.Output), config.Name, started);
-            folder.WriteJson(RunFolder.ConfigFile, config);
+            folder.WriteJson(RunFolder.ConfigFile, experiment.Record);
             folder.WriteJson(RunFolder.DatasetFile, new DatasetFiles(split.Train, split.Validation, split.Test));
         }
         else
@@ -45,7 +46,7 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         var backbone = BackboneSetup.Place(definition, folder.Path);
         var record = new RunRecord(config.Name, RunRecord.Running, Path.GetFullPath(definition.ConfigPath), config.Seed, config.Mode,
             started, backbone.Relocated(Path.GetFileName),
-            DatasetLoader.Describe(definition, split), Versions(), Precision: config.Training?.Precision.Resolve());
+            DatasetLoader.Describe(definition, split), Versions(), Precision: kind.Precision);
         folder.WriteJson(RunFolder.RunFile, record);
 
         var run = new RunContext(new MLContext(config.Seed), definition, backbone, split, folder, resumeFolder is not null, steps, cancellation);

@@ -21,6 +21,10 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
 {
     public override string? CannotResume => "feature-extraction runs have no checkpoints to resume; run them again";
 
+    public override ExperimentConfig Written(ExperimentConfig config) => config with { Head = headConfig };
+
+    public override string Head => ConfigJson.Name(headConfig.Trainer);
+
     /// <summary>
     /// The head on the sets' features, stored like the training features (the featurizer is deterministic, so this is
     /// exactly what the saved model computes). The featurizer is built only if some features or the model's stored

@@ -3,8 +3,8 @@ using MLNetTransfer.Training;
 namespace MLNetTransfer.Experiments;
 
 /// <summary>
-/// The defaults that depend on the mode, in one place: the config a run writes to config.json is the user's with
-/// these filled in, so it says exactly what ran.
+/// The defaults that depend on the mode, in one place: <see cref="ResolvedExperiment"/> is the config as written
+/// with these filled in, and config.json records it, so it says exactly what ran.
 /// </summary>
 internal static class ModeDefaults
 {
@@ -13,19 +13,6 @@ internal static class ModeDefaults
 
     /// <summary>The book trains its small convnet on 150 x 150 images.</summary>
     public const int SmallConvnetImageSize = 150;
-
-    /// <summary><paramref name="config"/> with every mode-dependent field set: what config.json records.</summary>
-    public static ExperimentConfig Resolve(ExperimentConfig config)
-    {
-        var resolved = config with { Backbone = BackboneOf(config), ImageSize = ImageSizeOf(config) };
-        if (config.Mode == TrainingMode.FeatureExtraction) return resolved with { Head = HeadOf(config) };
-        var network = NetworkOf(config);
-        return resolved with
-        {
-            Classifier = new ClassifierConfig { HiddenUnits = [.. network.HiddenUnits], Dropout = network.Dropout },
-            Training = network.Training,
-        };
-    }
 
     /// <summary>The backbone: the config's, else resnet18 (the small convnet from scratch).</summary>
     public static BackboneConfig BackboneOf(ExperimentConfig config)

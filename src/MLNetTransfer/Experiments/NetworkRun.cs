@@ -22,8 +22,19 @@ namespace MLNetTransfer.Experiments;
 sealed class NetworkRun(NetworkSettings network) : RunKind
 {
     const string CheckpointFolder = "checkpoint";
+    const string TrainingOption = nameof(TransferLearningTrainer.Options.Training) + ".";
 
     public override string? CannotResume => null;
+
+    public override ExperimentConfig Written(ExperimentConfig config) => config with
+    {
+        Classifier = new ClassifierConfig { HiddenUnits = [.. network.HiddenUnits], Dropout = network.Dropout },
+        Training = network.Training,
+    };
+
+    public override string Head => $"dense [{string.Join(", ", network.HiddenUnits)}], {network.Training.PhasesToRun.Sum(p => p.Epochs)} epochs";
+
+    public override TrainingPrecision? Precision => network.Training.Precision.Resolve();
 
     public override ITrainedModel Train(RunContext run)
     {
@@ -71,10 +82,11 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
         {
             trained = trainer.Fit(fitted.Transform(Load(split.Train)), OnEpoch, run.Cancellation);
         }
-        catch (ArgumentOutOfRangeException e) when (e.ParamName == "Options.Training.MemoryBudgetMB")
+        catch (TrainerOptionException e) when (e.Option.StartsWith(TrainingOption, StringComparison.Ordinal))
         {
-            // The config's words for the trainer's option.
-            throw new ConfigException(run.Definition.ConfigPath, "training.memoryBudgetMB", e.Message.Replace($" (Parameter '{e.ParamName}')", ""), e);
+            // The config's training block is the trainer's Training option, and the reason already names its field.
+            var field = e.Option[TrainingOption.Length..];
+            throw new ConfigException(run.Definition.ConfigPath, $"training.{char.ToLowerInvariant(field[0])}{field[1..]}", e.Reason, e);
         }
         run.Notes.AddRange(trainer.Notices);
         run.Unreadable.AddRange(trainer.SkippedImages);

@@ -24,4 +24,13 @@ abstract class RunKind
 
     /// <summary>Why an interrupted run of this kind cannot be continued, or null when it can.</summary>
     public abstract string? CannotResume { get; }
+
+    /// <summary><paramref name="config"/> with this kind's resolved settings in their fields, as config.json records them.</summary>
+    public abstract ExperimentConfig Written(ExperimentConfig config);
+
+    /// <summary>The head in a few words.</summary>
+    public abstract string Head { get; }
+
+    /// <summary>The number format training computes in, for run.json; null for a kind that trains no network.</summary>
+    public virtual Training.TrainingPrecision? Precision => null;
 }

@@ -27,7 +27,7 @@ public sealed record TrainingSettings
 
     /// <summary>
     /// Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch.
-    /// It must at least hold the batches in flight (<see cref="MinimumMemoryBudgetMB"/>). Default: 512.
+    /// It must at least hold the batches in flight (<see cref="ValidateMemoryBudget"/>). Default: 512.
     /// </summary>
     [Description("Megabytes the frozen layers' outputs may take in memory; beyond it they are kept on disk and read batch by batch. Decoded images are always kept on disk, in the output folder's .feature-cache. Default: 512.")]
     public int MemoryBudgetMB { get; init; } = 512;
@@ -44,11 +44,19 @@ public sealed record TrainingSettings
     /// The smallest <see cref="MemoryBudgetMB"/>: what the batches in flight take, the one training and those read ahead,
     /// as float32 images of <paramref name="imageShape"/> ([channels, height, width]), in whole megabytes.
     /// </summary>
-    public long MinimumMemoryBudgetMB(IReadOnlyList<long> imageShape)
+    long MinimumMemoryBudgetMB(IReadOnlyList<long> imageShape)
     {
         const long megabyte = 1 << 20;
         var bytes = 3L * BatchSize * imageShape.Aggregate(4L, (a, b) => a * b);
         return (bytes + megabyte - 1) / megabyte;
+    }
+
+    /// <summary>Tells <paramref name="fail"/> (as <see cref="Validate"/> does) when the budget cannot hold the batches in flight of images of <paramref name="imageShape"/>.</summary>
+    public void ValidateMemoryBudget(IReadOnlyList<long> imageShape, Action<string, string> fail)
+    {
+        var minimum = MinimumMemoryBudgetMB(imageShape);
+        if (MemoryBudgetMB < minimum)
+            fail("memoryBudgetMB", $"must hold the batches in flight ({BatchSize} images of {string.Join(" x ", imageShape)}, three batches), which needs at least {minimum} (got {MemoryBudgetMB})");
     }
 
     /// <summary>

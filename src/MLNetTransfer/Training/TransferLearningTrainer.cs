@@ -116,10 +116,9 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
     static Options Validated(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        void Fail(string option, string message) => throw new ArgumentOutOfRangeException($"{nameof(Options)}.{option}", message);
-        void Check(bool wrong, string option, string message)
+        void Check(bool wrong, string option, string reason)
         {
-            if (wrong) Fail(option, $"{option} {message}");
+            if (wrong) throw new TrainerOptionException(option, option, reason);
         }
         Check(options.Backbone is null, nameof(Options.Backbone), "is required: the ONNX network to train through");
         Check(string.IsNullOrWhiteSpace(options.ModelFolder), nameof(Options.ModelFolder), "is required: the folder the trained network is written to");
@@ -135,10 +134,13 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         Check(options.PixelScale is { } scale && !(scale > 0), nameof(Options.PixelScale), $"must be above 0 (got {options.PixelScale})");
         Check(options.Resume && options.CheckpointFolder is null, nameof(Options.Resume), "needs CheckpointFolder: the checkpoint to continue from");
         ArgumentNullException.ThrowIfNull(options.Training, $"{nameof(Options)}.{nameof(Options.Training)}");
-        // The settings' own rules, the config's: the message says the field as a config spells it.
-        options.Training.Validate((field, message) => Fail($"{nameof(Options.Training)}.{char.ToUpperInvariant(field[0])}{field[1..]}", $"{field} {message}"));
+        options.Training.Validate(FailTraining);
         return options;
     }
+
+    // The settings' own rules, the config's: the message says the field as a config spells it.
+    static void FailTraining(string field, string message) =>
+        throw new TrainerOptionException($"{nameof(Options.Training)}.{char.ToUpperInvariant(field[0])}{field[1..]}", field, message);
 
     /// <summary>The epochs of the last <see cref="Fit(IDataView)"/>, those of the checkpoint it resumed from first.</summary>
     public IReadOnlyList<EpochReport> History { get; private set; } = [];
@@ -166,10 +168,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var first = options.Preprocessor ?? backboneStage;
         var inputShape = OnnxModelInfo.Read(first.Path).Inputs.Single(i => i.Name == first.InputName).Shape;
         long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException($"{first.Path}: the input '{first.InputName}' has a free dimension besides the batch"))];
-        var minimum = options.Training.MinimumMemoryBudgetMB(imageShape);
-        if (options.Training.MemoryBudgetMB < minimum)
-            throw new ArgumentOutOfRangeException($"{nameof(Options)}.{nameof(Options.Training)}.{nameof(TrainingSettings.MemoryBudgetMB)}",
-                $"{options.Training.MemoryBudgetMB} MB cannot hold the batches in flight ({options.Training.BatchSize} images of {string.Join(" x ", imageShape)}, three batches): it needs at least {minimum}");
+        options.Training.ValidateMemoryBudget(imageShape, FailTraining);
         Directory.CreateDirectory(modelFolder);
         using var train = Store(input, imageShape, cancellation);
         using var validation = options.ValidationSet is null ? null : Store(options.ValidationSet, imageShape, cancellation);

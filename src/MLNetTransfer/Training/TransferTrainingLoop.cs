@@ -38,10 +38,7 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
     public IReadOnlyList<EpochReport> Run(ImageStore train, ImageStore? validation, Action<EpochReport>? onEpoch = null,
         bool resume = false, CancellationToken cancellation = default, Action<string>? onNotice = null)
     {
-        var minimum = settings.MinimumMemoryBudgetMB(train.ImageShape);
-        if (settings.MemoryBudgetMB < minimum)
-            throw new ArgumentOutOfRangeException(nameof(TrainingSettings.MemoryBudgetMB), settings.MemoryBudgetMB,
-                $"MemoryBudgetMB {settings.MemoryBudgetMB} cannot hold the batches in flight; it needs at least {minimum}");
+        settings.ValidateMemoryBudget(train.ImageShape, (field, message) => throw new ArgumentOutOfRangeException(nameof(TrainingSettings.MemoryBudgetMB), $"{field} {message}"));
         // Only training computes in the chosen precision: the network leaves in float32 for explanations and export.
         network.Backbone.ComputeType = settings.Precision.ComputeType();
         try

@@ -25,7 +25,7 @@ public sealed class TrainingConfigTests : IDisposable
     [Fact]
     public void Fine_tune_defaults_to_the_books_two_phases_on_resnet18()
     {
-        var config = Read(""" "mode": "fine-tune" """).Config;
+        var config = Read(""" "mode": "fine-tune" """).Resolved.Record;
         Assert.Equal("resnet18", config.Backbone!.Name);
         Assert.Null(config.Head);
         Assert.Equal([256], config.Classifier!.HiddenUnits!);
@@ -39,7 +39,7 @@ public sealed class TrainingConfigTests : IDisposable
     [Fact]
     public void From_scratch_defaults_to_the_books_small_convnet_at_150_pixels()
     {
-        var config = Read(""" "mode": "from-scratch" """).Config;
+        var config = Read(""" "mode": "from-scratch" """).Resolved.Record;
         Assert.Equal(ModeDefaults.SmallConvnet, config.Backbone!.Name);
         Assert.Equal((150, 150), (config.ImageSize!.Width, config.ImageSize.Height));
         Assert.Equal([512], config.Classifier!.HiddenUnits!);
@@ -47,22 +47,38 @@ public sealed class TrainingConfigTests : IDisposable
     }
 
     [Fact]
+    public void The_config_stays_as_written_and_the_record_of_its_resolution_resolves_to_itself()
+    {
+        var definition = Read(""" "mode": "from-scratch", "training": { "batchSize": 16 } """);
+        Assert.Null(definition.Config.Backbone);
+        Assert.Null(definition.Config.ImageSize);
+        Assert.Null(definition.Config.Training!.Phases);
+        var record = definition.Resolved.Record;
+        Assert.Equal(16, record.Training!.BatchSize);
+        // A run's config.json, read back (as compare and report do), describes the same experiment.
+        string Json(ExperimentConfig config) => System.Text.Json.JsonSerializer.Serialize(config, ConfigJson.Options);
+        Assert.Equal(Json(record), Json(ResolvedExperiment.Of(record).Record));
+        Assert.Equal("dense [512], 30 epochs", ResolvedExperiment.Of(record).Head);
+        Assert.Equal("lbfgs-maximum-entropy", Read(""" "mode": "feature-extraction" """).Resolved.Head);
+    }
+
+    [Fact]
     public void Phases_bind_optimizer_schedule_and_freezing_plan_from_json()
     {
         var phase = Read(""" "mode": "fine-tune", "training": { "phases": [ { "epochs": 2, "optimizer": "adamw", "schedule": "one-cycle", "unfreeze": { "nodes": ["conv1"] } } ] } """)
-            .Config.Training!.Phases!.Single();
+            .Resolved.Record.Training!.Phases!.Single();
         Assert.Equal(OptimizerKind.AdamW, phase.Optimizer);
         Assert.Equal(ScheduleKind.OneCycle, phase.Schedule);
         Assert.Equal(["conv1"], phase.Unfreeze!.Nodes!);
-        Assert.Equal(OptimizerKind.RmsProp, Read(""" "mode": "from-scratch", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """).Config.Training!.Phases!.Single().Optimizer);
+        Assert.Equal(OptimizerKind.RmsProp, Read(""" "mode": "from-scratch", "training": { "phases": [ { "optimizer": "rmsprop" } ] } """).Resolved.Record.Training!.Phases!.Single().Optimizer);
     }
 
     [Fact]
     public void Precision_defaults_to_auto_and_binds_from_json()
     {
-        Assert.Equal(TrainingPrecision.Auto, Read(""" "mode": "fine-tune" """).Config.Training!.Precision);
-        Assert.Equal(TrainingPrecision.MixedBFloat16, Read(""" "mode": "fine-tune", "training": { "precision": "mixed-bfloat16" } """).Config.Training!.Precision);
-        Assert.Equal(TrainingPrecision.Float32, Read(""" "mode": "fine-tune", "training": { "precision": "float32" } """).Config.Training!.Precision);
+        Assert.Equal(TrainingPrecision.Auto, Read(""" "mode": "fine-tune" """).Resolved.Record.Training!.Precision);
+        Assert.Equal(TrainingPrecision.MixedBFloat16, Read(""" "mode": "fine-tune", "training": { "precision": "mixed-bfloat16" } """).Resolved.Record.Training!.Precision);
+        Assert.Equal(TrainingPrecision.Float32, Read(""" "mode": "fine-tune", "training": { "precision": "float32" } """).Resolved.Record.Training!.Precision);
     }
 
     [Theory]

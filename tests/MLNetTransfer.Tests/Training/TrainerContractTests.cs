@@ -51,9 +51,11 @@ public sealed class TrainerContractTests : IDisposable
         {
             var options = Options("refused");
             change(options);
-            var error = Assert.Throws<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.TransferLearning(ml, options));
+            var error = Assert.Throws<TrainerOptionException>(() => ml.MulticlassClassification.Trainers.TransferLearning(ml, options));
             Assert.Equal($"Options.{option}", error.ParamName);
+            Assert.Equal(option, error.Option);
             Assert.Contains(words, error.Message);
+            Assert.EndsWith(error.Reason, error.Message.Split(" (Parameter")[0]);
         }
 
         Refused(o => o.Training = o.Training with { BatchSize = 0 }, "Training.BatchSize", "batchSize must be between 1 and 1024 (got 0)");

@@ -62,7 +62,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         int Total(string set) => counts[set].Values.Sum();
         var summary = new Table().Border(TableBorder.Rounded).Title("run summary").HideHeaders().AddColumns("", "");
         summary.AddRow("experiment", Markup.Escape(record.Experiment));
-        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {definition.Config.DescribeHead()}"));
+        summary.AddRow("mode / backbone / head", Markup.Escape($"{ConfigJson.Name(record.Mode)} / {record.Backbone.Name} / {definition.Resolved.Head}"));
         summary.AddRow("images train / validation / test", $"{Total("train")} / {Total("validation")} / {Total("test")}");
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed below and in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
