@@ -46,6 +46,7 @@ public static class ComparisonReport
         ("log-loss", r => r.Metrics.Test.LogLoss, false, "0.000"),
         ("training time (s)", r => r.Record.Seconds, false, "0.0"),
         ("Grad-CAM deletion gap", r => r.DeletionGap, true, "0.000"),
+        ("Grad-CAM ROAD", r => r.Quality?.RoadCombined, true, "0.000"),
     ];
 
     /// <summary>Whether <paramref name="run"/>'s value in a column is the best among <paramref name="runs"/>.</summary>

@@ -75,6 +75,13 @@ public static class HtmlReport
                 on average; blurring 20% random pixels, by <b data-metric="random-drop" data-value="{N(quality.RandomDrop)}">{quality.RandomDrop:0.000}</b>.
                 A map that finds what the model uses makes the first number the larger.</p>
                 """);
+        if (report.Quality is { RoadImages: > 0, RoadCombined: { } road, RoadMostRelevantFirst: { } morf, RoadLeastRelevantFirst: { } lerf } roadQuality)
+            html.Append($"""
+                <p>ROAD (remove and debias) on {roadQuality.RoadImages} of them: with 10% to 90% of the pixels removed in the map's order and filled in
+                from their neighbours, so that the removal itself shows nothing, the probability falls by <b data-metric="road-morf" data-value="{N(morf)}">{morf:0.000}</b>
+                when the most relevant go first and by <b data-metric="road-lerf" data-value="{N(lerf)}">{lerf:0.000}</b> when the least relevant do:
+                a combined score of <b data-metric="road-combined" data-value="{N(road)}">{road:0.000}</b> (higher is more faithful).</p>
+                """);
         if (report.Quality is { Localised: > 0, PeakInside: { } peak, HeatInside: { } heat, ObjectShare: { } share } localisation)
             html.Append($"""
                 <p>On the {localisation.Localised} images whose object is known (masks or boxes beside the dataset): the map's peak lies on the object

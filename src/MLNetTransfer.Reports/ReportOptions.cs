@@ -15,6 +15,9 @@ public sealed record ReportOptions
     /// <summary>Filter-ascent steps (the book's 40 costs twice as long). Default: 20.</summary>
     public int FilterSteps { get; init; } = 20;
 
+    /// <summary>Test images ROAD is measured on (the first ones; each costs about as much as 20 maps). Default: 16.</summary>
+    public int RoadImages { get; init; } = 16;
+
     /// <summary>The CAM method of the overlays and quality figures. Default: grad-cam.</summary>
     public string Method { get; init; } = "grad-cam";
 }

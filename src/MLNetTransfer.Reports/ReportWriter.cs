@@ -52,7 +52,7 @@ public static class ReportWriter
         {
             using var explainable = run.Explainable();
             step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-            quality = MeasureHeatmaps(explainable, options.Method, predictions.Select(p => p.ImagePath).ToList(), overlays, figuresPath, cancellation);
+            quality = MeasureHeatmaps(explainable, options.Method, options.RoadImages, predictions.Select(p => p.ImagePath).ToList(), overlays, figuresPath, cancellation);
             step?.Invoke("Report: activations");
             figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
             step?.Invoke("Report: filter ascent");
@@ -86,10 +86,10 @@ public static class ReportWriter
 
     // Grad-CAM over the whole test set for the quality figures (with localisation where the object is known); overlays
     // written for the images the report shows.
-    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, IReadOnlyList<string> images,
+    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, int roadImages, IReadOnlyList<string> images,
         IReadOnlyDictionary<string, string> overlays, string figuresPath, CancellationToken cancellation)
     {
-        var explainer = new Explainer(explainable, CamMethods.Create(method));
+        var explainer = new Explainer(explainable, CamMethods.Create(method)) { RoadImages = roadImages };
         var measured = new List<Explanation>();
         var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
         try

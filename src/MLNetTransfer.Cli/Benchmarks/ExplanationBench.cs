@@ -2,12 +2,13 @@ using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Interpretability.Activations;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Interpretability.Filters;
+using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Training;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Cli.Benchmarks;
 
-/// <summary>Grad-CAM against one forward pass on the same images, and filter ascent's cost per step.</summary>
+/// <summary>Grad-CAM against one forward pass on the same images, filter ascent's cost per step, and each CAM method's cost per photo.</summary>
 public static class ExplanationBench
 {
     public static IReadOnlyList<Measurement> Run(string backbonePath, Tensor inputs, double seconds)
@@ -50,6 +51,42 @@ public static class ExplanationBench
             new("forward pass (TorchSharp, inference)", forward, "images/s", forwardMemory),
             new("Grad-CAM", count / camTime, "images/s", camMemory, new Dictionary<string, double> { ["forward pass"] = forward }),
             new($"filter ascent at {top}, {count} filters at once", count * steps / ascentTime, "filter-steps/s", ascentMemory),
+            .. EachMethod(network, inputs.narrow(0, 0, 1), layer, seconds),
         ];
+    }
+
+    // Every CAM method and smoothing on one photo, as explain computes a map, each in turn with Grad-CAM on the same
+    // photo so that their ratio is read in one stretch of this shared machine's time.
+    static IEnumerable<Measurement> EachMethod(TransferNetwork network, Tensor photo, string layer, double seconds)
+    {
+        var gradCam = CamMethods.Create("grad-cam");
+        CamMethod[] methods = [.. CamMethods.Names.Where(name => name != gradCam.Name).Select(name => CamMethods.Create(name)),
+            CamMethods.Create("grad-cam", eigenSmooth: true), CamMethods.Create("grad-cam", augmentationSmooth: true)];
+        Action Map(CamMethod method) => () =>
+        {
+            using var scope = NewDisposeScope();
+            method.Compute(network, photo, layer);
+        };
+        foreach (var method in methods)
+        {
+            var (times, memory) = Timing.Interleaved([Map(gradCam), Map(method)], seconds);
+            yield return new($"{method.FullName}, one photo at {layer}", 1 / times[1], "photos/s", memory[1],
+                new Dictionary<string, double> { [gradCam.Name] = 1 / times[0] });
+        }
+
+        // ROAD on the same photo's Grad-CAM map: 18 imputations and forward passes.
+        using var map = gradCam.Compute(network, photo, layer, [0L]).Heatmaps;
+        Tensor Probabilities(Tensor x)
+        {
+            using var _ = no_grad();
+            return nn.functional.softmax(network.forward(x), 1);
+        }
+        var (roadTimes, roadMemory) = Timing.Interleaved([Map(gradCam), () =>
+        {
+            using var scope = NewDisposeScope();
+            RoadTest.Run(Probabilities, photo, map, [0]);
+        }], seconds);
+        yield return new("ROAD of a map, one photo", 1 / roadTimes[1], "photos/s", roadMemory[1],
+            new Dictionary<string, double> { [gradCam.Name] = 1 / roadTimes[0] });
     }
 }

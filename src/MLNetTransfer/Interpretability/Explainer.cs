@@ -14,6 +14,12 @@ public sealed class Explainer(ExplainableRun run, CamMethod method, string? laye
     /// <summary>Images explained at once; Score-CAM runs one forward pass per channel per image whatever this is.</summary>
     public int BatchSize { get; init; } = 8;
 
+    /// <summary>
+    /// How many of the images (the first ones) also get ROAD (<see cref="RoadTest"/>): it costs 18 forward passes and an
+    /// imputation per image, several times the map itself. Default: all.
+    /// </summary>
+    public int RoadImages { get; init; } = int.MaxValue;
+
     /// <summary>The layer explained.</summary>
     public string Layer { get; } = layer ?? run.DefaultLayer;
 
@@ -33,10 +39,12 @@ public sealed class Explainer(ExplainableRun run, CamMethod method, string? laye
             var (inputs, rgb) = run.Prepare(batch);
             var (maps, classes) = run.Explain(method, inputs, Layer, targetClass);
             var drops = DeletionTest.Run(run.Probabilities, inputs, maps, classes, seed: start);
+            var roadCount = (int)Math.Clamp((long)RoadImages - start, 0, batch.Count);
+            var road = roadCount > 0 ? RoadTest.Run(run.Probabilities, inputs.narrow(0, 0, roadCount), maps.narrow(0, 0, roadCount), classes[..roadCount], seed: start) : [];
             for (var i = 0; i < batch.Count; i++)
             {
                 var explanation = new Explanation(batch[i], rgb[i], maps[i].data<float>().ToArray(), run.Classes[(int)classes[i]],
-                    drops[i].Original, drops[i].Salient, drops[i].Random);
+                    drops[i].Original, drops[i].Salient, drops[i].Random, Road: i < road.Length ? road[i] : null);
                 if (maskOf?.Invoke(batch[i]) is { } maskFile)
                 {
                     var mask = run.Mask(maskFile);

@@ -11,6 +11,7 @@ namespace MLNetTransfer.Interpretability;
 /// <param name="PeakInside">Whether the map's peak lies on the object; null without a mask.</param>
 /// <param name="HeatInside">The share of the map's heat on the object; null without a mask.</param>
 /// <param name="MaskCoverage">The share of the image the object covers (what a flat map scores); null without a mask.</param>
+/// <param name="Road">ROAD's probability drops, most and least relevant pixels first; null where it was not measured.</param>
 public sealed record Explanation(
     string Image,
     float[] Rgb,
@@ -21,4 +22,5 @@ public sealed record Explanation(
     double RandomDrop,
     bool? PeakInside = null,
     double? HeatInside = null,
-    double? MaskCoverage = null);
+    double? MaskCoverage = null,
+    Metrics.RoadScores? Road = null);

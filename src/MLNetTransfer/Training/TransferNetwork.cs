@@ -19,7 +19,14 @@ public sealed class TransferNetwork : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor images) => Head.forward(Backbone.forward(ChannelsLast.Of(images)));
 
-    /// <summary>Logits from an intermediate backbone tensor (a cut such as a stage's input), running only what follows it.</summary>
-    public Tensor ForwardFrom(string tensorName, Tensor value) =>
-        Head.forward(Backbone.Run(new Dictionary<string, Tensor> { [tensorName] = ChannelsLast.Of(value) }, [Backbone.OutputName])[Backbone.OutputName]);
+    /// <summary>
+    /// Logits from an intermediate backbone tensor (a cut such as a stage's input), running only what follows it. Give
+    /// the <paramref name="images"/> too where a branch from before the cut joins after it (a residual connection).
+    /// </summary>
+    public Tensor ForwardFrom(string tensorName, Tensor value, Tensor? images = null)
+    {
+        var feeds = new Dictionary<string, Tensor> { [tensorName] = ChannelsLast.Of(value) };
+        if (images is not null) feeds[Backbone.InputName] = ChannelsLast.Of(images);
+        return Head.forward(Backbone.Run(feeds, [Backbone.OutputName])[Backbone.OutputName]);
+    }
 }

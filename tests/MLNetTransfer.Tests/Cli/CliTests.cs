@@ -1,5 +1,6 @@
 using MLNetTransfer.Cli;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Tests.Support;
 using MLNetTransfer.Training;
 using Spectre.Console.Cli.Testing;
@@ -87,7 +88,11 @@ public sealed class CliTests : IDisposable
         var quality = File.ReadAllLines(Path.Combine(output, "quality.csv"));
         Assert.Equal(13, quality.Length);
         Assert.All(quality.Skip(1), row => Assert.StartsWith(folder["data/synthetic/dog"], row.Trim('"')));
-        Assert.All(quality.Skip(1), row => Assert.Equal("dog", row.Split(',')[^7]));
+        // Read from the end: the file's path may hold commas.
+        var columns = quality[0].Split(',');
+        string Cell(string row, string column) => row.Split(',')[^(columns.Length - Array.IndexOf(columns, column))];
+        Assert.All(quality.Skip(1), row => Assert.Equal("dog", Cell(row, "class")));
+        Assert.All(quality.Skip(1), row => Assert.NotEmpty(Cell(row, "road_combined")));
 
         var bad = Run("explain", runFolder, folder["data/synthetic/dog"], "--class", "fox");
         Assert.Equal(ExitCodes.BadInput, bad.ExitCode);
@@ -189,6 +194,10 @@ public sealed class CliTests : IDisposable
         Assert.Contains("TorchVision resnet18", References("fine-tuning step, framework trainer ("));
         Assert.Contains("bare loop, same network", References("fine-tuning step, framework trainer ("));
         Assert.Equal(["forward pass"], References("Grad-CAM"));
+        // Each CAM method's cost per photo, beside Grad-CAM's.
+        Assert.All(CamMethods.Names.Where(n => n != "grad-cam").Append("grad-cam+eigen-smooth").Append("grad-cam+aug-smooth"),
+            method => Assert.Equal(["grad-cam"], References($"{method}, one photo at ")));
+        Assert.Equal(["grad-cam"], References("ROAD of a map, one photo"));
         Assert.Single(References("augmentation of a batch"));
         Assert.Contains(measurements.Keys, name => name.StartsWith("filter ascent", StringComparison.Ordinal));
         // The re-run figures train on all 64 generated photos, in processes of their own.

@@ -19,36 +19,30 @@ public sealed class CamMethodsTests : IDisposable
     [Fact]
     public void The_registry_knows_every_method_by_the_name_it_reports()
     {
-        Assert.Equal(["grad-cam", "grad-cam++", "score-cam"], CamMethods.Names);
+        Assert.Equal(["grad-cam", "grad-cam++", "score-cam", "faster-score-cam", "hires-cam", "xgrad-cam", "layer-cam", "eigen-cam", "eigen-grad-cam", "ablation-cam"],
+            CamMethods.Names);
         Assert.All(CamMethods.Names, name => Assert.Equal(name, CamMethods.Create(name).Name));
-        Assert.False(CamMethods.Create("score-cam").UsesGradients);
+        Assert.Equal(["score-cam", "faster-score-cam", "eigen-cam", "ablation-cam"], CamMethods.Names.Where(n => !CamMethods.Create(n).UsesGradients));
         var e = Assert.Throws<ArgumentException>(() => CamMethods.Create("gradcam"));
-        Assert.Contains("unknown CAM method 'gradcam'; known: grad-cam, grad-cam++, score-cam", e.Message);
+        Assert.Contains("unknown CAM method 'gradcam'; known: grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam", e.Message);
     }
 
     [Theory]
     [InlineData("grad-cam")]
     [InlineData("grad-cam++")]
     [InlineData("score-cam")]
+    [InlineData("faster-score-cam")]
+    [InlineData("hires-cam")]
+    [InlineData("xgrad-cam")]
+    [InlineData("layer-cam")]
+    [InlineData("eigen-cam")]
+    [InlineData("eigen-grad-cam")]
+    [InlineData("ablation-cam")]
     public void Each_method_gives_normalised_maps_at_the_image_size_that_follow_the_object(string name)
     {
-        // A tiny net whose "dog" logit grows with the red channel's mean: a red square must light up.
-        var w = new float[2 * 3 * 3 * 3];
-        for (var i = 0; i < 9; i++) w[i] = 1f;            // filter 0 sums the red channel
-        for (var i = 0; i < 9; i++) w[27 + 9 + i] = 1f;   // filter 1 sums the green channel
-        new OnnxGraphBuilder("tiny").Input("x", 1, 3, 16, 16).Output("pooled", 1, 2, 1, 1)
-            .Constant("w", [2, 3, 3, 3], w)
-            .Node("Conv", "conv", ["x", "w"], ["features"], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1 } })
-            .Node("Relu", "relu", ["features"], ["activated"])
-            .Node("GlobalAveragePool", "pool", ["activated"], ["pooled"])
-            .Save(folder["tiny.onnx"]);
+        // The "dog" logit grows with the red channel's mean: a red square must light up.
         using var scope = NewDisposeScope();
-        using var network = new TransferNetwork(OnnxGraphModule.Load(folder["tiny.onnx"]), new ClassifierHead(2, [], 2, 0));
-        using (no_grad())
-        {
-            network.Head.DenseLayers[0].weight!.copy_(tensor(new float[] { -1, 1, 1, -1 }, [2, 2]));   // class 1 = red - green
-            network.Head.DenseLayers[0].bias!.zero_();
-        }
+        using var network = RedSquareNetwork.Create(folder, 16);
         var images = zeros(2, 3, 16, 16);
         images[0, 0, 2..6, 9..13] = tensor(1f);
         images[1, 0, 10..15, 1..5] = tensor(1f);

@@ -61,6 +61,10 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(run.Metrics.Test.Count, report.Quality.Localised);
         Assert.Equal(report.Quality.HeatInside!.Value, Shown("heat-inside"));
         Assert.InRange(report.Quality.ObjectShare!.Value, 0.05, 0.5);
+        // ROAD on the first test images, shown as report.json has it.
+        Assert.Equal(Math.Min(run.Metrics.Test.Count, new ReportOptions().RoadImages), report.Quality.RoadImages);
+        Assert.Equal(report.Quality.RoadCombined!.Value, Shown("road-combined"));
+        Assert.Equal(report.Quality.RoadMostRelevantFirst!.Value, Shown("road-morf"));
     }
 
     const string MarkupName = "<img src=x onerror=alert(1)>";

@@ -21,9 +21,17 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         public string[] Images { get; init; } = [];
 
         [CommandOption("--method <NAME>")]
-        [Description("grad-cam, grad-cam++ or score-cam.")]
+        [Description("grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam, xgrad-cam, layer-cam, eigen-cam, eigen-grad-cam or ablation-cam.")]
         [DefaultValue("grad-cam")]
         public string Method { get; init; } = "grad-cam";
+
+        [CommandOption("--eigen-smooth")]
+        [Description("Map the first principal component of the weighted activations instead of their sum: less noise.")]
+        public bool EigenSmooth { get; init; }
+
+        [CommandOption("--aug-smooth")]
+        [Description("Average each map over the image, its mirror and their centre zooms: fewer edge artefacts, four times the cost.")]
+        public bool AugSmooth { get; init; }
 
         [CommandOption("--layer <ONNX_TENSOR>")]
         [Description("The backbone tensor to explain, by ONNX name. Default: the last convolutional block's output.")]
@@ -59,13 +67,14 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         if (settings.Masks is { } masks && !Directory.Exists(masks)) throw new DataException($"--masks {masks}: no such folder");
         var files = ImageFolder.FilesIn(settings.Images).ToList();
         if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
-        var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", settings.Method);
+        var method = CamMethods.Create(settings.Method, settings.EigenSmooth, settings.AugSmooth);
+        var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", method.FullName);
         Directory.CreateDirectory(output);
 
         Explainer explainer;
         try
         {
-            explainer = new Explainer(explainable, CamMethods.Create(settings.Method), settings.Layer, target);
+            explainer = new Explainer(explainable, method, settings.Layer, target);
         }
         catch (DataException e) when (settings.Layer is null)
         {
@@ -85,10 +94,13 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         AtomicFile.WriteText(qualityFile, QualityCsv.Format(explanations));
 
         Console.Write(table);
-        if (HeatmapQuality.Of(settings.Method, explainer.Layer, explanations) is { } quality)
+        if (HeatmapQuality.Of(method.FullName, explainer.Layer, explanations) is { } quality)
         {
             Console.WriteLine($"{quality.Method} at {quality.Layer}: blurring the top 20% of each map lowers the class probability by " +
                               $"{quality.SalientDrop:0.000} on average, 20% random pixels by {quality.RandomDrop:0.000}");
+            if (quality is { RoadCombined: { } road, RoadMostRelevantFirst: { } morf, RoadLeastRelevantFirst: { } lerf })
+                Console.WriteLine($"ROAD, 10% to 90% of pixels removed and imputed: the probability falls by {morf:0.000} most relevant first, " +
+                                  $"{lerf:0.000} least relevant first (combined {road:0.000}, higher is more faithful)");
             if (quality is { Localised: > 0, PeakInside: { } peak, HeatInside: { } heat, ObjectShare: { } share })
                 Console.WriteLine($"against {quality.Localised} mask(s): peak inside {peak:P1}, heat inside {heat:P1} (masks cover {share:P1})");
         }

@@ -7,7 +7,7 @@ namespace MLNetTransfer.Interpretability.Cam;
 /// the first): each location's positive gradient is weighted by
 /// alpha = g^2 / (2 g^2 + sum over the map of A * g^3), so several instances of a class all count.
 /// </summary>
-public sealed class GradCamPlusPlus : CamMethod
+public sealed class GradCamPlusPlus : ChannelWeightedCam
 {
     /// <summary>Guards alpha's denominator where gradients vanish.</summary>
     const double Epsilon = 1e-7;

@@ -10,8 +10,13 @@ namespace MLNetTransfer.Interpretability.Metrics;
 /// <param name="PeakInside">Share of those whose map peaks on the object (pointing game).</param>
 /// <param name="HeatInside">Mean share of each map's heat on the object.</param>
 /// <param name="ObjectShare">Mean share of the image the object covers: what a flat map would score.</param>
+/// <param name="RoadImages">Images ROAD was measured on; the ROAD figures are over them.</param>
+/// <param name="RoadMostRelevantFirst">ROAD's mean probability drop, most relevant pixels removed first, over the images and 10% to 90%.</param>
+/// <param name="RoadLeastRelevantFirst">The same, least relevant first.</param>
+/// <param name="RoadCombined">ROAD's combined score, (MoRF - LeRF) / 2 averaged: higher is more faithful.</param>
 public sealed record HeatmapQuality(string Method, string Layer, int Images, double SalientDrop, double RandomDrop,
-    int Localised = 0, double? PeakInside = null, double? HeatInside = null, double? ObjectShare = null)
+    int Localised = 0, double? PeakInside = null, double? HeatInside = null, double? ObjectShare = null,
+    int RoadImages = 0, double? RoadMostRelevantFirst = null, double? RoadLeastRelevantFirst = null, double? RoadCombined = null)
 {
     /// <summary>The means over <paramref name="explanations"/>; the localisation figures over those with a mask. Null for none.</summary>
     public static HeatmapQuality? Of(string method, string layer, IReadOnlyList<Explanation> explanations)
@@ -19,7 +24,10 @@ public sealed record HeatmapQuality(string Method, string Layer, int Images, dou
         if (explanations.Count == 0) return null;
         var localised = explanations.Where(e => e.PeakInside is not null).ToList();
         double? Over(Func<Explanation, double> value) => localised.Count == 0 ? null : localised.Average(value);
+        var road = explanations.Select(e => e.Road).OfType<RoadScores>().ToList();
+        double? OverRoad(Func<RoadScores, double> value) => road.Count == 0 ? null : road.Average(value);
         return new HeatmapQuality(method, layer, explanations.Count, explanations.Average(e => e.SalientDrop), explanations.Average(e => e.RandomDrop),
-            localised.Count, Over(e => e.PeakInside == true ? 1 : 0), Over(e => e.HeatInside!.Value), Over(e => e.MaskCoverage!.Value));
+            localised.Count, Over(e => e.PeakInside == true ? 1 : 0), Over(e => e.HeatInside!.Value), Over(e => e.MaskCoverage!.Value),
+            road.Count, OverRoad(r => r.MostRelevantFirst.Average()), OverRoad(r => r.LeastRelevantFirst.Average()), OverRoad(r => r.Combined));
     }
 }
