@@ -128,13 +128,20 @@ public abstract class CamMethod
         return (projection * sign).reshape(n, h, w).MoveToOuterDisposeScope();
     }
 
+    // The central 1/zoom of an image of the given size: where a zoomed view's pixels come from.
+    static (long Top, long Left, long Height, long Width) Crop(long height, long width, double zoom)
+    {
+        var (cropHeight, cropWidth) = ((long)Math.Round(height / zoom), (long)Math.Round(width / zoom));
+        return ((height - cropHeight) / 2, (width - cropWidth) / 2, cropHeight, cropWidth);
+    }
+
     // A smoothing view of the images: the central 1/zoom of each, scaled back to full size, mirrored where asked.
     static Tensor View(Tensor images, bool mirror, double zoom)
     {
         var (height, width) = (images.shape[2], images.shape[3]);
-        var (cropHeight, cropWidth) = ((long)Math.Round(height / zoom), (long)Math.Round(width / zoom));
+        var (top, left, cropHeight, cropWidth) = Crop(height, width, zoom);
         var view = zoom == 1 ? images
-            : nn.functional.interpolate(images.narrow(2, (height - cropHeight) / 2, cropHeight).narrow(3, (width - cropWidth) / 2, cropWidth),
+            : nn.functional.interpolate(images.narrow(2, top, cropHeight).narrow(3, left, cropWidth),
                 [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
         return mirror ? view.flip(3) : view;
     }
@@ -144,8 +151,7 @@ public abstract class CamMethod
     {
         if (mirror) maps = maps.flip(2);
         if (zoom == 1) return (maps, ones_like(maps));
-        var (cropHeight, cropWidth) = ((long)Math.Round(height / zoom), (long)Math.Round(width / zoom));
-        var (top, left) = ((height - cropHeight) / 2, (width - cropWidth) / 2);
+        var (top, left, cropHeight, cropWidth) = Crop(height, width, zoom);
         var shrunk = nn.functional.interpolate(maps.unsqueeze(1), [cropHeight, cropWidth], mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
         var placed = zeros_like(maps);
         var covered = zeros_like(maps);
