@@ -89,6 +89,7 @@ public static class HtmlReport
                 of the heat falls on it, where the object covers {share:P1} of the image (what a flat map would score).</p>
                 """);
         if (report.Quality is not null) html.Append("</section>");
+        Ranking(html, report, figuresFolder);
 
         Figures(html, "Intermediate activations", "Each channel of a layer's output for one test image (viridis; each channel scaled on its own).", report, "activations", figuresFolder);
         Figures(html, "What filters respond to", "Images found by gradient ascent on a filter's mean activation, from low to high layers.", report, "filters", figuresFolder);
@@ -162,6 +163,38 @@ public static class HtmlReport
         if (text.Length > 0) html.Append($"<p>{text}</p>");
         foreach (var f in figures)
             html.Append($"<figure class=\"wide\"><img src=\"{DataUri(Path.Combine(figuresFolder, f.File))}\" alt=\"{E(f.Caption)}\"><figcaption>{E(f.Caption)}</figcaption></figure>");
+        html.Append("</section>");
+    }
+
+    static void Ranking(StringBuilder html, RunReport report, string figuresFolder)
+    {
+        if (report.Ranking is not { Count: > 0 } ranking) return;
+        var first = ranking[0].Quality;
+        var localised = ranking[0].LocalisationRank is not null;
+        var rule = first.RoadCombined is not null ? "ROAD's combined score" : "the deletion test's drop for the map minus that for random pixels";
+        html.Append($"""
+            <section><h2>Which explanation to trust</h2>
+            <p>{ranking.Count} heat-map methods on {first.Images} test images spread over the set, ranked by faithfulness ({rule}){(localised ? " and by the share of heat on the object, in the order of the sum of the two ranks" : "")}.
+            The best here is <b data-metric="best-method" data-value="{E(ranking[0].Method)}">{E(ranking[0].Method)}</b>: <code>explain --method best</code> picks it.</p>
+            <table><tr><th>rank</th><th>method</th><th>ROAD combined</th><th>ROAD most / least relevant first</th><th>deletion drop (map / random)</th>{(localised ? "<th>heat on the object</th><th>peak on the object</th>" : "")}</tr>
+            """);
+        foreach (var (r, place) in ranking.Select((r, i) => (r, i + 1)))
+        {
+            var m = r.Quality;
+            html.Append($"<tr data-method=\"{E(m.Method)}\"><td class=\"n\">{place}</td><td>{E(m.Method)}</td>");
+            html.Append($"<td class=\"n\" data-metric=\"rank-road-{E(m.Method)}\" data-value=\"{(m.RoadCombined is { } c ? N(c) : "")}\">{m.RoadCombined:0.000}</td>");
+            html.Append($"<td class=\"n\">{m.RoadMostRelevantFirst:0.000} / {m.RoadLeastRelevantFirst:0.000}</td><td class=\"n\">{m.SalientDrop:0.000} / {m.RandomDrop:0.000}</td>");
+            if (localised) html.Append($"<td class=\"n\">{m.HeatInside:P1}</td><td class=\"n\">{m.PeakInside:P0}</td>");
+            html.Append("</tr>");
+        }
+        html.Append("</table>");
+        if (report.Figures.TryGetValue("ranking", out var pairs) && pairs.Count > 0)
+        {
+            html.Append("<p>The main method's maps beside those of the best other method:</p><div class=\"grid\">");
+            foreach (var f in pairs)
+                html.Append($"<figure><img src=\"{DataUri(Path.Combine(figuresFolder, f.File))}\" alt=\"{E(f.Caption)}\"><figcaption>{E(f.Caption)}</figcaption></figure>");
+            html.Append("</div>");
+        }
         html.Append("</section>");
     }
 

@@ -15,9 +15,21 @@ public sealed record ReportOptions
     /// <summary>Filter-ascent steps (the book's 40 costs twice as long). Default: 20.</summary>
     public int FilterSteps { get; init; } = 20;
 
-    /// <summary>Test images ROAD is measured on (the first ones; each costs about as much as 20 maps). Default: 16.</summary>
+    /// <summary>Test images ROAD is measured on (the ranked ones, then the first others; each costs about as much as 20 maps). Default: 16.</summary>
     public int RoadImages { get; init; } = 16;
 
-    /// <summary>The CAM method of the overlays and quality figures. Default: grad-cam.</summary>
+    /// <summary>The heat-map method of the overlays and quality figures. Default: grad-cam.</summary>
     public string Method { get; init; } = "grad-cam";
+
+    /// <summary>
+    /// The methods the report ranks by faithfulness (and localisation where objects are known), <see cref="Method"/>
+    /// among them or not. Empty: no ranking. Default: <see cref="Interpretability.MethodRanker.DefaultMethods"/>.
+    /// </summary>
+    public IReadOnlyList<string> RankedMethods { get; init; } = Interpretability.MethodRanker.DefaultMethods;
+
+    /// <summary>Test images the methods are ranked on, spread evenly over the test set. Default: <see cref="Interpretability.MethodRanker.DefaultImages"/>.</summary>
+    public int RankingImages { get; init; } = Interpretability.MethodRanker.DefaultImages;
+
+    /// <summary>Images shown with the best-ranked method's map beside <see cref="Method"/>'s. Default: 4.</summary>
+    public int SideBySide { get; init; } = 4;
 }

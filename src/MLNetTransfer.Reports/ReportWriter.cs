@@ -47,12 +47,31 @@ public static class ReportWriter
 
         var figures = new Dictionary<string, IReadOnlyList<Figure>>();
         HeatmapQuality? quality = null;
+        IReadOnlyList<RankedMethod>? ranking = null;
         string? unexplained = null;
+        var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
         try
         {
             using var explainable = run.Explainable();
+            var masks = new ObjectMasks(scratch.FullName);
+            // The ranked images are spread over the test set (predictions.csv runs class by class) and measured first,
+            // so the main method's ROAD on the first images covers them.
+            var all = predictions.Select(p => p.ImagePath).ToList();
+            var ranked = Math.Clamp(options.RankingImages, 0, all.Count);
+            var rankedImages = Enumerable.Range(0, ranked).Select(i => all[(int)((long)i * all.Count / ranked)]).ToList();
+            var images = rankedImages.Concat(all.Except(rankedImages)).ToList();
             step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-            quality = MeasureHeatmaps(explainable, options.Method, options.RoadImages, predictions.Select(p => p.ImagePath).ToList(), overlays, figuresPath, cancellation);
+            var measured = MeasureHeatmaps(explainable, options.Method, options.RoadImages, images, masks.Of, overlays, rankedImages.Count, figuresPath, cancellation);
+            quality = measured.Quality;
+            if (options.RankedMethods.Count > 0 && rankedImages.Count > 0)
+            {
+                // The main method's maps of the first images are reused where ROAD was measured on all of them.
+                var known = options.RoadImages >= rankedImages.Count ? new Dictionary<string, IReadOnlyList<Explanation>> { [options.Method] = measured.First } : null;
+                var methods = options.RankedMethods.Select(name => HeatmapMethods.Create(name));
+                (ranking, var explanations) = MethodRanker.Rank(explainable, methods, rankedImages, masks.Of, known, what => step?.Invoke($"Report: ranking, {what}"), cancellation);
+                folder.WriteText(MethodRanking.FileName, MethodRanking.Format(ranking));
+                figures["ranking"] = SideBySide(ranking, options, explanations, measured.First, explainable, figuresPath);
+            }
             step?.Invoke("Report: activations");
             figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
             step?.Invoke("Report: filter ascent");
@@ -63,6 +82,10 @@ public static class ReportWriter
             // A run that cannot be explained (a LightGBM head, a network without a convolution) still gets its report,
             // without those pictures, saying why.
             unexplained = e.Message;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
         }
         // Without its overlay where explaining stopped early.
         ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p),
@@ -78,36 +101,51 @@ public static class ReportWriter
         var config = File.ReadAllText(folder.File(RunFolder.ConfigFile));
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
-            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained);
+            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;
     }
 
-    // Grad-CAM over the whole test set for the quality figures (with localisation where the object is known); overlays
-    // written for the images the report shows.
-    static HeatmapQuality? MeasureHeatmaps(ExplainableRun explainable, string method, int roadImages, IReadOnlyList<string> images,
-        IReadOnlyDictionary<string, string> overlays, string figuresPath, CancellationToken cancellation)
+    // The main method over the whole test set for the quality figures (with localisation where the object is known);
+    // overlays written for the images the report shows, and the first explanations kept whole for the ranking.
+    static (HeatmapQuality? Quality, IReadOnlyList<Explanation> First) MeasureHeatmaps(ExplainableRun explainable, string method, int roadImages,
+        IReadOnlyList<string> images, Func<string, string?> maskOf, IReadOnlyDictionary<string, string> overlays, int kept, string figuresPath,
+        CancellationToken cancellation)
     {
-        var explainer = new Explainer(explainable, CamMethods.Create(method)) { RoadImages = roadImages };
+        var explainer = new Explainer(explainable, HeatmapMethods.Create(method)) { RoadImages = roadImages };
         var measured = new List<Explanation>();
-        var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
-        try
+        foreach (var explanation in explainer.Explain(images, maskOf, cancellation))
         {
-            var masks = new ObjectMasks(scratch.FullName);
-            foreach (var explanation in explainer.Explain(images, masks.Of, cancellation))
+            // Only the figures are kept past the first few: the pixels of a large test set would not fit in memory.
+            measured.Add(measured.Count < kept ? explanation : explanation with { Rgb = [], Heatmap = [] });
+            if (overlays.TryGetValue(explanation.Image, out var overlay))
+                HeatmapOverlay.Write(Path.Combine(figuresPath, overlay), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+        }
+        return (HeatmapQuality.Of(method, explainer.Layer, measured), measured.Take(kept).ToList());
+    }
+
+    // The best-ranked method's maps beside the main method's for a few images: the runner-up's where the main one is the best.
+    static List<Figure> SideBySide(IReadOnlyList<RankedMethod> ranking, ReportOptions options, IReadOnlyDictionary<string, IReadOnlyList<Explanation>> explanations,
+        IReadOnlyList<Explanation> main, ExplainableRun explainable, string figuresPath)
+    {
+        var other = ranking.Select(r => r.Method).FirstOrDefault(m => m != options.Method);
+        if (other is null) return [];
+        var figures = new List<Figure>();
+        var shown = Math.Clamp(options.SideBySide, 0, main.Count);
+        for (var i = 0; i < shown; i++)
+        {
+            // Spread over the ranked images, as they are over the test set.
+            var at = (int)((long)i * main.Count / shown);
+            var (mine, theirs) = (main[at], explanations[other][at]);
+            foreach (var (explanation, name) in new[] { (mine, options.Method), (theirs, other) })
             {
-                // Only the figures are kept: the pixels of a large test set would not fit in memory.
-                measured.Add(explanation with { Rgb = [], Heatmap = [] });
-                if (overlays.TryGetValue(explanation.Image, out var overlay))
-                    HeatmapOverlay.Write(Path.Combine(figuresPath, overlay), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+                var file = $"ranking-{i + 1:00}-{name}.png";
+                HeatmapOverlay.Write(Path.Combine(figuresPath, file), explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
+                figures.Add(new Figure(file, $"{Path.GetFileName(explanation.Image)}: {name}, explaining {explanation.Class}"));
             }
         }
-        finally
-        {
-            scratch.Delete(recursive: true);
-        }
-        return HeatmapQuality.Of(method, explainer.Layer, measured);
+        return figures;
     }
 
     static List<Figure> ActivationFigures(ExplainableRun explainable, string image, int count, string figuresPath)

@@ -16,8 +16,9 @@ namespace MLNetTransfer.Reports;
 /// <param name="Roc">Two classes: the ROC curve of the second class's probability on the test set.</param>
 /// <param name="Mistakes">The most confident wrong answers on the test set, most confident first.</param>
 /// <param name="LeastConfident">The least confident right answers, least confident first.</param>
-/// <param name="Quality">Grad-CAM's quality over the test set.</param>
+/// <param name="Quality">The main heat-map method's quality over the test set (Grad-CAM by default).</param>
 /// <param name="Unexplained">Why the run's pictures (Grad-CAM, activations, filters) are missing, where they are.</param>
+/// <param name="Ranking">The heat-map methods ranked on test images spread over the set, best first; null where none were ranked.</param>
 /// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
 public sealed record RunReport(
     string Experiment,
@@ -32,7 +33,8 @@ public sealed record RunReport(
     string? Description = null,
     EvaluationMetrics? Validation = null,
     HeatmapQuality? Quality = null,
-    string? Unexplained = null);
+    string? Unexplained = null,
+    IReadOnlyList<RankedMethod>? Ranking = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);

@@ -1,6 +1,8 @@
 using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Activations;
 using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Heatmaps;
 using MLNetTransfer.Interpretability.Filters;
 using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Training;
@@ -55,14 +57,14 @@ public static class ExplanationBench
         ];
     }
 
-    // Every CAM method and smoothing on one photo, as explain computes a map, each in turn with Grad-CAM on the same
+    // Every heat-map method and smoothing on one photo, as explain computes a map, each in turn with Grad-CAM on the same
     // photo so that their ratio is read in one stretch of this shared machine's time.
     static IEnumerable<Measurement> EachMethod(TransferNetwork network, Tensor photo, string layer, double seconds)
     {
-        var gradCam = CamMethods.Create("grad-cam");
-        CamMethod[] methods = [.. CamMethods.Names.Where(name => name != gradCam.Name).Select(name => CamMethods.Create(name)),
-            CamMethods.Create("grad-cam", eigenSmooth: true), CamMethods.Create("grad-cam", augmentationSmooth: true)];
-        Action Map(CamMethod method) => () =>
+        var gradCam = HeatmapMethods.Create("grad-cam");
+        HeatmapMethod[] methods = [.. HeatmapMethods.Names.Where(name => name != gradCam.Name).Select(name => HeatmapMethods.Create(name)),
+            HeatmapMethods.Create("grad-cam", eigenSmooth: true), HeatmapMethods.Create("grad-cam", augmentationSmooth: true)];
+        Action Map(HeatmapMethod method) => () =>
         {
             using var scope = NewDisposeScope();
             method.Compute(network, photo, layer);

@@ -5,6 +5,7 @@ using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
 using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Heatmaps;
 using MLNetTransfer.Pipelines;
 using MLNetTransfer.Training;
 using static TorchSharp.torch;
@@ -100,7 +101,7 @@ public sealed class ExplainableRun : IDisposable
     /// Heat-maps [N, H, W] in [0, 1] of <paramref name="method"/> at <paramref name="layer"/> for prepared
     /// <paramref name="inputs"/>, with the explained classes: <paramref name="targetClass"/>, or the model's prediction.
     /// </summary>
-    public (Tensor Heatmaps, long[] Classes) Explain(CamMethod method, Tensor inputs, string layer, int? targetClass = null)
+    public (Tensor Heatmaps, long[] Classes) Explain(HeatmapMethod method, Tensor inputs, string layer, int? targetClass = null)
     {
         if (views.Count == 1) return method.Compute(Network, inputs, layer, targetClass);
         using var scope = NewDisposeScope();

@@ -1,4 +1,4 @@
-using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Heatmaps;
 using MLNetTransfer.Interpretability.Metrics;
 using static TorchSharp.torch;
 
@@ -6,10 +6,10 @@ namespace MLNetTransfer.Interpretability;
 
 /// <summary>Explains image files in batches and measures each heat-map: what <c>explain</c> writes and the report shows.</summary>
 /// <param name="run">The explained model.</param>
-/// <param name="method">The CAM method.</param>
-/// <param name="layer">The layer explained; the last convolutional block's output where null.</param>
+/// <param name="method">The heat-map method.</param>
+/// <param name="layer">The layer explained; the last convolutional block's output where null. A pixel attribution has none.</param>
 /// <param name="targetClass">The class explained; each image's predicted class where null.</param>
-public sealed class Explainer(ExplainableRun run, CamMethod method, string? layer = null, int? targetClass = null)
+public sealed class Explainer(ExplainableRun run, HeatmapMethod method, string? layer = null, int? targetClass = null)
 {
     /// <summary>Images explained at once; Score-CAM runs one forward pass per channel per image whatever this is.</summary>
     public int BatchSize { get; init; } = 8;
@@ -20,8 +20,10 @@ public sealed class Explainer(ExplainableRun run, CamMethod method, string? laye
     /// </summary>
     public int RoadImages { get; init; } = int.MaxValue;
 
-    /// <summary>The layer explained.</summary>
-    public string Layer { get; } = layer ?? run.DefaultLayer;
+    /// <summary>The layer explained: for a pixel attribution, the network's input.</summary>
+    public string Layer { get; } = method.UsesLayer ? layer ?? run.DefaultLayer
+        : layer is null ? run.Network.Backbone.InputName
+        : throw new Core.DataException($"layer '{layer}': {method.Name} attributes the input's pixels and explains no layer");
 
     /// <summary>
     /// Explains <paramref name="images"/> in order. <paramref name="maskOf"/> gives an image's object mask (any image file,
@@ -29,7 +31,7 @@ public sealed class Explainer(ExplainableRun run, CamMethod method, string? laye
     /// </summary>
     public IEnumerable<Explanation> Explain(IReadOnlyList<string> images, Func<string, string?>? maskOf = null, CancellationToken cancellation = default)
     {
-        if (!run.Network.Backbone.Layers.Any(l => l.Outputs.Contains(Layer)))
+        if (method.UsesLayer && !run.Network.Backbone.Layers.Any(l => l.Outputs.Contains(Layer)))
             throw new Core.DataException($"layer '{Layer}': the network has no such tensor");
         for (var start = 0; start < images.Count; start += BatchSize)
         {

@@ -1,5 +1,6 @@
 using MLNetTransfer.Cli;
 using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Tests.Support;
 using MLNetTransfer.Training;
@@ -100,6 +101,37 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public void Explain_best_ranks_the_methods_once_keeps_the_ranking_and_pixel_attributions_refuse_what_does_not_apply()
+    {
+        Assert.Equal(0, Run("train", Configs.Synthetic(folder), "--no-report").ExitCode);
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+        var images = Directory.GetFiles(folder["data/synthetic/cat"]).Order(StringComparer.Ordinal).Take(2).ToArray();
+
+        var first = Run(["explain", runFolder, .. images, "--method", "best"]);
+        Assert.True(first.ExitCode == 0, first.Output);
+        Assert.Contains($"ranking {MethodRanker.DefaultMethods.Count} methods on 2 image(s)", first.Output);
+        var rankingFile = Path.Combine(runFolder, MLNetTransfer.Interpretability.Metrics.MethodRanking.FileName);
+        var best = MLNetTransfer.Interpretability.Metrics.MethodRanking.Best(File.ReadAllText(rankingFile), rankingFile);
+        Assert.Contains($"best: {best}", first.Output);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(runFolder, "explanations", best), "*.png").Length);
+        // The second time the kept ranking decides, with nothing ranked again.
+        var second = Run(["explain", runFolder, images[0], "--method", "best"]);
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains($"best by the run's method ranking ({rankingFile}): {best}", second.Output.Replace("\n", ""));
+        Assert.DoesNotContain("ranking 8 methods", second.Output);
+
+        var attribution = Run("explain", runFolder, images[0], "--method", "integrated-gradients", "--out", folder["ig"]);
+        Assert.True(attribution.ExitCode == 0, attribution.Output);
+        Assert.Contains("integrated-gradients at Input", attribution.Output.Replace("\n", ""));
+        var layered = Run("explain", runFolder, images[0], "--method", "gradient", "--layer", "ReLU253_Output_0");
+        Assert.Equal(ExitCodes.BadInput, layered.ExitCode);
+        Assert.Contains("gradient attributes the input's pixels and explains no layer", layered.Output.Replace("\n", ""));
+        var eigen = Run("explain", runFolder, images[0], "--method", "smooth-grad", "--eigen-smooth");
+        Assert.NotEqual(0, eigen.ExitCode);
+        Assert.Contains("smooth-grad has no channels to take a principal component of", eigen.Output.Replace("\n", ""));
+    }
+
+    [Fact]
     public void Activations_and_filters_write_one_grid_per_layer_into_the_run_folder()
     {
         Assert.Equal(0, Run("train", Configs.Synthetic(folder), "--no-report").ExitCode);
@@ -195,7 +227,7 @@ public sealed class CliTests : IDisposable
         Assert.Contains("bare loop, same network", References("fine-tuning step, framework trainer ("));
         Assert.Equal(["forward pass"], References("Grad-CAM"));
         // Each CAM method's cost per photo, beside Grad-CAM's.
-        Assert.All(CamMethods.Names.Where(n => n != "grad-cam").Append("grad-cam+eigen-smooth").Append("grad-cam+aug-smooth"),
+        Assert.All(HeatmapMethods.Names.Where(n => n != "grad-cam").Append("grad-cam+eigen-smooth").Append("grad-cam+aug-smooth"),
             method => Assert.Equal(["grad-cam"], References($"{method}, one photo at ")));
         Assert.Equal(["grad-cam"], References("ROAD of a map, one photo"));
         Assert.Single(References("augmentation of a batch"));

@@ -9,70 +9,26 @@ using static TorchSharp.torch;
 namespace MLNetTransfer.Tests.Interpretability;
 
 /// <summary>
-/// Each CAM method against its paper's definition, on a network small enough to write its gradient out by hand:
-/// conv 3x3 (4 channels) and ReLU make the explained layer A; a 1x1 conv (3 channels) and ReLU follow it, then global
-/// average pooling and a linear head. The gradient of logit c at A is then
-/// g_k(x, y) = sum_j W[c, j] V[j, k] [z_j(x, y) > 0] / (h w), which varies over the map.
+/// Each CAM method against its paper's definition, on <see cref="HandGradientNetwork"/>, whose gradient at the
+/// explained layer is written out by hand and varies over the map.
 /// </summary>
 public sealed class CamDefinitionTests : IDisposable
 {
-    const int Size = 8;
-    readonly TempFolder folder = new();
-    readonly TransferNetwork network;
-    readonly Tensor images, head, mixing;
-    readonly TorchSharp.DisposeScope scope;
-
-    public CamDefinitionTests()
-    {
-        TorchRuntime.EnsureStarted();
-        scope = NewDisposeScope();
-        var random = new Random(5);
-        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.3f).ToArray();
-        // Mixing weights of both signs, so that each z_j is negative in places and the gradient varies.
-        var v = Enumerable.Range(0, 12).Select(_ => random.NextSingle() - 0.5f).ToArray();
-        new OnnxGraphBuilder("tiny").Input("x", 1, 3, Size, Size).Output("pooled", 1, 3, 1, 1)
-            .Constant("w", [4, 3, 3, 3], Values(108)).Constant("b", [4], Values(4)).Constant("v", [3, 4, 1, 1], v)
-            .Node("Conv", "conv", ["x", "w", "b"], ["features"], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1 } })
-            .Node("Relu", "relu", ["features"], ["activated"])
-            .Node("Conv", "mix", ["activated", "v"], ["mixed"])
-            .Node("Relu", "relu2", ["mixed"], ["mixed_relu"])
-            .Node("GlobalAveragePool", "pool", ["mixed_relu"], ["pooled"])
-            .Save(folder["tiny.onnx"]);
-        network = new TransferNetwork(OnnxGraphModule.Load(folder["tiny.onnx"]), new ClassifierHead(3, [], 2, 0));
-        head = tensor(new float[] { 0.8f, -0.5f, 0.6f, -0.4f, 0.7f, 0.3f }, [2, 3]);
-        using (no_grad())
-        {
-            network.Head.DenseLayers[0].weight!.copy_(head);
-            network.Head.DenseLayers[0].bias!.fill_(0.5f);   // keeps the explained logit away from zero
-        }
-        mixing = tensor(v, [3, 4]);
-        manual_seed(2);
-        images = rand(2, 3, Size, Size);
-    }
-
-    public void Dispose()
-    {
-        network.Dispose();
-        scope.Dispose();
-        folder.Dispose();
-    }
-
+    const int Size = HandGradientNetwork.Size;
     const int Class = 0;
+    readonly HandGradientNetwork tiny = new();
+    readonly TransferNetwork network;
+    readonly Tensor images;
 
-    Tensor A()
-    {
-        using var _ = no_grad();
-        return network.Backbone.Run(new Dictionary<string, Tensor> { ["x"] = images }, ["activated"])["activated"];
-    }
+    public CamDefinitionTests() => (network, images) = (tiny.Network, tiny.Images);
 
-    // The head and the 1x1 conv from A on, by hand.
-    Tensor Logits(Tensor a) => (nn.functional.relu(einsum("jk,nkxy->njxy", mixing, a)).mean([2, 3])).matmul(head.t()) + 0.5f;
+    public void Dispose() => tiny.Dispose();
 
-    Tensor Gradient(Tensor a)
-    {
-        var active = (einsum("jk,nkxy->njxy", mixing, a) > 0).to_type(float32);
-        return einsum("j,jk,njxy->nkxy", head[Class], mixing, active) / (Size * Size);
-    }
+    Tensor A() => tiny.A();
+
+    Tensor Logits(Tensor a) => tiny.Logits(a);
+
+    Tensor Gradient(Tensor a) => tiny.GradientAtA(a, Class);
 
     static Tensor Normalised(Tensor map)
     {

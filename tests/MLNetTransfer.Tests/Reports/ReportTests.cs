@@ -17,6 +17,9 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     RunResult Train(string extra = "", string? head = """{ "trainer": "lbfgs-maximum-entropy" }""") =>
         new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
 
+    // The ranking costs ROAD on several methods; only the tests about it pay for it.
+    static readonly ReportOptions Unranked = new() { RankedMethods = [] };
+
     static string Html(RunResult run) => File.ReadAllText(Path.Combine(run.Folder, ReportWriter.HtmlFile));
 
     [Fact]
@@ -65,6 +68,23 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(Math.Min(run.Metrics.Test.Count, new ReportOptions().RoadImages), report.Quality.RoadImages);
         Assert.Equal(report.Quality.RoadCombined!.Value, Shown("road-combined"));
         Assert.Equal(report.Quality.RoadMostRelevantFirst!.Value, Shown("road-morf"));
+
+        // The default methods ranked on the first test images, in the order of the rule, kept for explain --method best.
+        var ranking = report.Ranking!;
+        Assert.Equal(MLNetTransfer.Interpretability.MethodRanker.DefaultMethods.Order(), ranking.Select(r => r.Method).Order());
+        Assert.All(ranking, r => Assert.Equal(Math.Min(run.Metrics.Test.Count, new ReportOptions().RankingImages), r.Quality.Images));
+        Assert.All(ranking, r => Assert.NotNull(r.LocalisationRank));
+        var sums = ranking.Select(r => r.FaithfulnessRank + r.LocalisationRank!.Value).ToList();
+        Assert.Equal(sums.Order(), sums);
+        Assert.Equal(ranking[0].Method, MetricValue(html, "best-method"));
+        var rankingFile = Path.Combine(run.Folder, MLNetTransfer.Interpretability.Metrics.MethodRanking.FileName);
+        Assert.Equal(ranking[0].Method, MLNetTransfer.Interpretability.Metrics.MethodRanking.Best(File.ReadAllText(rankingFile), rankingFile));
+        var gradCam = ranking.Single(r => r.Method == "grad-cam").Quality;
+        // The best other method's maps beside Grad-CAM's, two pictures an image.
+        var pairs = report.Figures["ranking"];
+        Assert.Equal(2 * Math.Min(4, gradCam.Images), pairs.Count);
+        Assert.Contains(": grad-cam, explaining", pairs[0].Caption);
+        Assert.Contains($": {ranking.First(r => r.Method != "grad-cam").Method}, explaining", pairs[1].Caption);
     }
 
     const string MarkupName = "<img src=x onerror=alert(1)>";
@@ -95,7 +115,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Directory.Move(folder["generated/cat"], folder["data/synthetic/cat"]);
         Directory.Move(folder["generated/dog"], folder["data/synthetic/" + MarkupName]);
         var run = Train();
-        ReportWriter.Write(TrainedRun.Open(run.Folder));
+        ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
         return run;
     }
 
@@ -105,6 +125,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         TorchRuntime.EnsureStarted();
         var run = Train(head: """{ "trainer": "light-gbm", "numberOfIterations": 5, "minimumExampleCountPerLeaf": 2 }""");
         var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
+        Assert.Null(report.Ranking);
         Assert.Null(report.Quality);
         Assert.Contains("not a linear maximum-entropy classifier", report.Unexplained);
         Assert.All(report.LeastConfident, e => Assert.Empty(e.Overlay));
@@ -118,7 +139,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     {
         TorchRuntime.EnsureStarted();
         var run = Train();
-        var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), new ReportOptions { RankedMethods = ["grad-cam", "eigen-cam"] });
         var page = Path.Combine(run.Folder, ReportWriter.HtmlFile);
 
         var (dom, log) = HeadlessChromium.DumpDom(page);

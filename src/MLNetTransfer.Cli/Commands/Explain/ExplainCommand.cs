@@ -3,7 +3,7 @@ using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
-using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Interpretability.Heatmaps;
 using MLNetTransfer.Imaging;
 using MLNetTransfer.Interpretability.Metrics;
 using Spectre.Console;
@@ -14,6 +14,9 @@ namespace MLNetTransfer.Cli.Commands.Explain;
 /// <summary><c>mlnet-transfer explain &lt;run&gt; &lt;image or folder&gt;... [--method] [--layer] [--class]</c>.</summary>
 public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<ExplainCommand.Settings>(console)
 {
+    /// <summary>The --method that picks the best-ranked method.</summary>
+    public const string Best = "best";
+
     public sealed class Settings : RunSettings
     {
         [CommandArgument(1, "<images>")]
@@ -21,7 +24,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         public string[] Images { get; init; } = [];
 
         [CommandOption("--method <NAME>")]
-        [Description("grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam, xgrad-cam, layer-cam, eigen-cam, eigen-grad-cam or ablation-cam.")]
+        [Description("A CAM method: grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam, xgrad-cam, layer-cam, eigen-cam, eigen-grad-cam or ablation-cam; a pixel attribution: gradient, smooth-grad or integrated-gradients; or best: the first of the run's method ranking (the report's, or one made here on the first 8 images and kept in the run folder).")]
         [DefaultValue("grad-cam")]
         public string Method { get; init; } = "grad-cam";
 
@@ -49,8 +52,21 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         [Description("Folder for the overlay PNGs and quality.csv. Default: <run>/explanations/<method>.")]
         public string? Out { get; init; }
 
-        public override ValidationResult Validate() =>
-            CamMethods.Names.Contains(Method) ? ValidationResult.Success() : ValidationResult.Error($"--method must be one of {string.Join(", ", CamMethods.Names)}");
+        public override ValidationResult Validate()
+        {
+            if (Method == Best)
+                return EigenSmooth || AugSmooth ? ValidationResult.Error("--method best picks a method as it was ranked: leave out --eigen-smooth and --aug-smooth") : ValidationResult.Success();
+            if (!HeatmapMethods.Names.Contains(Method)) return ValidationResult.Error($"--method must be one of {string.Join(", ", HeatmapMethods.Names)} or {Best}");
+            try
+            {
+                HeatmapMethods.Create(Method, EigenSmooth, AugSmooth);
+                return ValidationResult.Success();
+            }
+            catch (ArgumentException e)
+            {
+                return ValidationResult.Error($"--eigen-smooth: {e.Message.Split(" (Parameter")[0]}");
+            }
+        }
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -67,7 +83,9 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         if (settings.Masks is { } masks && !Directory.Exists(masks)) throw new DataException($"--masks {masks}: no such folder");
         var files = ImageFolder.FilesIn(settings.Images).ToList();
         if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
-        var method = CamMethods.Create(settings.Method, settings.EigenSmooth, settings.AugSmooth);
+        var maskOf = settings.Masks is null ? null : ObjectMasks.InFolder(settings.Masks);
+        var method = settings.Method == Best ? BestMethod(run, explainable, files, maskOf, cancellation)
+            : HeatmapMethods.Create(settings.Method, settings.EigenSmooth, settings.AugSmooth);
         var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", method.FullName);
         Directory.CreateDirectory(output);
 
@@ -82,7 +100,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         }
         var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "explained class", "probability", "drop (map / random)", "overlay");
         var explanations = new List<Explanation>();
-        foreach (var explanation in explainer.Explain(files, settings.Masks is null ? null : ObjectMasks.InFolder(settings.Masks), cancellation))
+        foreach (var explanation in explainer.Explain(files, maskOf, cancellation))
         {
             var png = Path.Combine(output, Path.GetFileNameWithoutExtension(explanation.Image) + ".png");
             HeatmapOverlay.Write(png, explanation.Rgb, explanation.Heatmap, explainable.Width, explainable.Height);
@@ -106,5 +124,29 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
         }
         Console.WriteLine($"wrote {explanations.Count} overlay(s) and quality.csv to {Path.GetFullPath(output)}");
         return ExitCodes.Success;
+    }
+
+    // The first of the run's ranking; without one, a ranking of the default methods on the first images, kept for next time.
+    HeatmapMethod BestMethod(TrainedRun run, ExplainableRun explainable, IReadOnlyList<string> files, Func<string, string?>? maskOf, CancellationToken cancellation)
+    {
+        var file = run.Folder.File(MethodRanking.FileName);
+        if (File.Exists(file))
+        {
+            var best = MethodRanking.Best(File.ReadAllText(file), file);
+            Console.WriteLine($"best by the run's method ranking ({file}): {best}");
+            return HeatmapMethods.FromFullName(best);
+        }
+        var images = files.Take(MethodRanker.DefaultImages).ToList();
+        Console.WriteLine($"ranking {MethodRanker.DefaultMethods.Count} methods on {images.Count} image(s), as the report does: {string.Join(", ", MethodRanker.DefaultMethods)}");
+        var (ranking, _) = MethodRanker.Rank(explainable, MethodRanker.DefaultMethods.Select(name => HeatmapMethods.Create(name)), images, maskOf,
+            step: what => Console.WriteLine($"  {what}"), cancellation: cancellation);
+        var table = new Table().Border(TableBorder.Rounded).AddColumns("rank", "method", "ROAD combined", "deletion drop (map / random)", "heat on the object");
+        foreach (var (r, place) in ranking.Select((r, i) => (r, i + 1)))
+            table.AddRow($"{place}", Markup.Escape(r.Method), $"{r.Quality.RoadCombined:0.000}", $"{r.Quality.SalientDrop:0.000} / {r.Quality.RandomDrop:0.000}",
+                r.Quality.HeatInside is { } heat ? $"{heat:P1}" : "");
+        Console.Write(table);
+        AtomicFile.WriteText(file, MethodRanking.Format(ranking));
+        Console.WriteLine($"best: {ranking[0].Method} (the ranking is kept in {file})");
+        return HeatmapMethods.Create(ranking[0].Method);
     }
 }

@@ -110,9 +110,6 @@ public static class RoadTest
     static Tensor Solve(Tensor images, Tensor removed, Tensor? guess, int steps)
     {
         using var scope = NewDisposeScope();
-        var channels = images.shape[1];
-        var kernel = tensor(new float[] { 1 / 12f, 1 / 6f, 1 / 12f, 1 / 6f, 0, 1 / 6f, 1 / 12f, 1 / 6f, 1 / 12f }, [1, 1, 3, 3]).expand(channels, 1, 3, 3).contiguous();
-        Tensor Neighbours(Tensor x) => nn.functional.conv2d(x, kernel, padding: [1, 1], groups: channels);
         var mask = removed.expand_as(images);
         // Each pixel's own weight: the sum of its neighbours' weights inside the image.
         var degree = Neighbours(ones_like(images));
@@ -138,6 +135,19 @@ public static class RoadTest
             rr.copy_(next);
         }
         return (images * (1 - mask) + x).MoveToOuterDisposeScope();
+    }
+
+    // The weighted sum of each pixel's 8 neighbours inside the image (1/6 across, 1/12 diagonally). The weights are
+    // [1 2 1]' [1 2 1] / 12 less the centre's 1/3, so two passes of three shifted adds give them: several times faster
+    // than libtorch's depthwise convolution on the CPU.
+    static Tensor Neighbours(Tensor x)
+    {
+        var (height, width) = (x.shape[2], x.shape[3]);
+        var padded = nn.functional.pad(x, [0, 0, 1, 1]);
+        var rows = padded.narrow(2, 0, height) + padded.narrow(2, 1, height) * 2 + padded.narrow(2, 2, height);
+        padded = nn.functional.pad(rows, [1, 1, 0, 0]);
+        var both = padded.narrow(3, 0, width) + padded.narrow(3, 1, width) * 2 + padded.narrow(3, 2, width);
+        return both / 12 - x / 3;
     }
 
     // Pull-push (Gortler et al., 1996): the kept pixels averaged over blocks twice as large at each level, then each

@@ -1,6 +1,7 @@
 using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Core;
+using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Cam;
 using MLNetTransfer.Tests.Support;
 using MLNetTransfer.Training;
@@ -8,23 +9,28 @@ using static TorchSharp.torch;
 
 namespace MLNetTransfer.Tests.Interpretability;
 
-public sealed class CamMethodsTests : IDisposable
+public sealed class HeatmapMethodsTests : IDisposable
 {
     readonly TempFolder folder = new();
 
-    public CamMethodsTests() => TorchRuntime.EnsureStarted();
+    public HeatmapMethodsTests() => TorchRuntime.EnsureStarted();
 
     public void Dispose() => folder.Dispose();
 
     [Fact]
     public void The_registry_knows_every_method_by_the_name_it_reports()
     {
-        Assert.Equal(["grad-cam", "grad-cam++", "score-cam", "faster-score-cam", "hires-cam", "xgrad-cam", "layer-cam", "eigen-cam", "eigen-grad-cam", "ablation-cam"],
-            CamMethods.Names);
-        Assert.All(CamMethods.Names, name => Assert.Equal(name, CamMethods.Create(name).Name));
-        Assert.Equal(["score-cam", "faster-score-cam", "eigen-cam", "ablation-cam"], CamMethods.Names.Where(n => !CamMethods.Create(n).UsesGradients));
-        var e = Assert.Throws<ArgumentException>(() => CamMethods.Create("gradcam"));
-        Assert.Contains("unknown CAM method 'gradcam'; known: grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam", e.Message);
+        Assert.Equal(["grad-cam", "grad-cam++", "score-cam", "faster-score-cam", "hires-cam", "xgrad-cam", "layer-cam", "eigen-cam", "eigen-grad-cam", "ablation-cam",
+                "gradient", "smooth-grad", "integrated-gradients"],
+            HeatmapMethods.Names);
+        Assert.All(HeatmapMethods.Names, name => Assert.Equal(name, HeatmapMethods.Create(name).Name));
+        Assert.Equal(["score-cam", "faster-score-cam", "eigen-cam", "ablation-cam"], HeatmapMethods.Names.Where(n => !HeatmapMethods.Create(n).UsesGradients));
+        var e = Assert.Throws<ArgumentException>(() => HeatmapMethods.Create("gradcam"));
+        Assert.Contains("unknown heat-map method 'gradcam'; known: grad-cam, grad-cam++, score-cam, faster-score-cam, hires-cam", e.Message);
+        Assert.Equal(["gradient", "smooth-grad", "integrated-gradients"], HeatmapMethods.Names.Where(n => !HeatmapMethods.Create(n).UsesLayer));
+        var eigen = Assert.Throws<ArgumentException>(() => HeatmapMethods.Create("smooth-grad", eigenSmooth: true));
+        Assert.StartsWith("smooth-grad has no channels to take a principal component of", eigen.Message);
+        Assert.Equal("integrated-gradients+aug-smooth", HeatmapMethods.Create("integrated-gradients", augmentationSmooth: true).FullName);
     }
 
     [Theory]
@@ -38,6 +44,9 @@ public sealed class CamMethodsTests : IDisposable
     [InlineData("eigen-cam")]
     [InlineData("eigen-grad-cam")]
     [InlineData("ablation-cam")]
+    [InlineData("gradient")]
+    [InlineData("smooth-grad")]
+    [InlineData("integrated-gradients")]
     public void Each_method_gives_normalised_maps_at_the_image_size_that_follow_the_object(string name)
     {
         // The "dog" logit grows with the red channel's mean: a red square must light up.
@@ -47,7 +56,7 @@ public sealed class CamMethodsTests : IDisposable
         images[0, 0, 2..6, 9..13] = tensor(1f);
         images[1, 0, 10..15, 1..5] = tensor(1f);
 
-        var (maps, classes) = CamMethods.Create(name).Compute(network, images, "activated", targetClass: 1);
+        var (maps, classes) = HeatmapMethods.Create(name).Compute(network, images, "activated", targetClass: 1);
         Assert.Equal([2L, 16, 16], maps.shape);
         Assert.True(maps.min().item<float>() >= 0 && maps.max().item<float>() <= 1.0001f);
         Assert.Equal([1L, 1], classes);
