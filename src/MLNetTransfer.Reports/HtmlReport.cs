@@ -92,7 +92,7 @@ public static class HtmlReport
         Ranking(html, report, figuresFolder);
 
         Figures(html, "Intermediate activations", "Each channel of a layer's output for one test image (viridis; each channel scaled on its own).", report, "activations", figuresFolder);
-        Figures(html, "What filters respond to", "Images found by gradient ascent on a filter's mean activation, from low to high layers.", report, "filters", figuresFolder);
+        Figures(html, "What filters respond to", "The first convolution's kernels as they are; then, from low to high stages, the images found by gradient ascent on a filter's mean activation (a 1/f Fourier search), each beside the test-image crops that excite the filter most.", report, "filters", figuresFolder);
         Figures(html, "Augmentation", "", report, "augmentation", figuresFolder);
 
         html.Append($"<section><h2>Config</h2><pre>{E(report.Config)}</pre></section>");

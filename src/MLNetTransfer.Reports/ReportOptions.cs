@@ -9,11 +9,11 @@ public sealed record ReportOptions
     /// <summary>Layers whose activations are shown for one test image (the first ones). Default: 4.</summary>
     public int ActivationLayers { get; init; } = 4;
 
-    /// <summary>Filters drawn per layer by filter ascent, at the lowest, a middle and the highest stage. Default: 4.</summary>
+    /// <summary>Filters drawn per layer by filter ascent, at the lowest residual stage, a middle and the highest stage (the stem's kernels are drawn as they are). Default: 4.</summary>
     public int FiltersPerLayer { get; init; } = 4;
 
-    /// <summary>Filter-ascent steps (the book's 40 costs twice as long). Default: 20.</summary>
-    public int FilterSteps { get; init; } = 20;
+    /// <summary>Steps of the readable (Fourier) filter ascent; <c>filters --readable</c> takes 128. Default: 64.</summary>
+    public int FilterSteps { get; init; } = 64;
 
     /// <summary>Test images ROAD is measured on (the ranked ones, then the first others; each costs about as much as 20 maps). Default: 16.</summary>
     public int RoadImages { get; init; } = 16;

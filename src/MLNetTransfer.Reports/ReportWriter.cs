@@ -75,7 +75,7 @@ public static class ReportWriter
             step?.Invoke("Report: activations");
             figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
             step?.Invoke("Report: filter ascent");
-            figures["filters"] = FilterFigures(explainable, options, figuresPath, cancellation);
+            figures["filters"] = FilterFigures(explainable, options, predictions.Select(p => p.ImagePath).ToList(), figuresPath, cancellation);
         }
         catch (Core.DataException e)
         {
@@ -162,21 +162,35 @@ public static class ReportWriter
         }).ToList();
     }
 
-    // The lowest, a middle and the highest stage.
-    static List<Figure> FilterFigures(ExplainableRun explainable, ReportOptions options, string figuresPath, CancellationToken cancellation)
+    // The stem's kernels as they are, then filter ascent at the lowest residual stage, a middle and the highest stage,
+    // each filter's picture beside the test images' crops that activate it most.
+    static List<Figure> FilterFigures(ExplainableRun explainable, ReportOptions options, IReadOnlyList<string> testImages, string figuresPath, CancellationToken cancellation)
     {
         var graph = explainable.Network.Backbone;
-        var stages = LayerActivations.StageOutputs(graph);
+        var figures = new List<Figure>();
+        var stages = LayerActivations.StageOutputs(graph).ToList();
+        if (StemKernels.Of(graph) is var (stem, weights))
+        {
+            var (count, height, width) = (weights.shape[0], (int)weights.shape[2], (int)weights.shape[3]);
+            using (weights)
+                TileGrid.Write(Path.Combine(figuresPath, "filters-kernels.png"), StemKernels.Pictures(weights, explainable.ChannelOrder), width, height);
+            figures.Add(new Figure("filters-kernels.png", $"{stem}: the first convolution's {count} kernels, drawn as they are (grey is 0)"));
+            // The stage the stem ends is shown by its kernels.
+            if (stages.Count > 1) stages.RemoveAt(0);
+        }
         var chosen = stages.Count <= 3 ? stages : [stages[0], stages[stages.Count / 2], stages[^1]];
         var ascent = new FilterAscent(graph, explainable.Inputs, explainable.Width, explainable.Height);
-        return chosen.Select((layer, i) =>
+        foreach (var (layer, i) in chosen.Select((layer, i) => (layer, i)))
         {
             cancellation.ThrowIfCancellationRequested();
             var filters = Enumerable.Range(0, (int)Math.Min(options.FiltersPerLayer, ascent.Channels(layer))).ToList();
             using var result = ascent.Run(layer, filters, FilterAscentOptions.Readable with { Steps = options.FilterSteps });
+            var examples = DatasetExamples.Find(explainable, layer, filters, testImages, cancellation: cancellation);
+            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples, explainable.Width, explainable.Height);
             var file = $"filters-{i + 1:00}.png";
-            TileGrid.Write(Path.Combine(figuresPath, file), FilterAscent.Deprocess(result.Images), explainable.Width, explainable.Height);
-            return new Figure(file, $"{layer}: filters 0-{filters.Count - 1}");
-        }).ToList();
+            TileGrid.Write(Path.Combine(figuresPath, file), tiles, tileWidth, tileHeight);
+            figures.Add(new Figure(file, $"{layer}: filters 0-{filters.Count - 1}, each beside the {DatasetExamples.Count} test-image crops that excite it most"));
+        }
+        return figures;
     }
 }

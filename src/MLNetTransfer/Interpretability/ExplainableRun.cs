@@ -52,6 +52,9 @@ public sealed class ExplainableRun : IDisposable
     public int Width => backbone.Width;
     public int Height => backbone.Height;
 
+    /// <summary>The order of the colour planes the network reads.</summary>
+    public ChannelOrder ChannelOrder => backbone.ChannelOrder;
+
     /// <summary>The flipped copies the model averages each image's prediction with (testTimeAugmentation).</summary>
     public TestTimeAugmentation Flips { get; }
 

@@ -148,9 +148,17 @@ public sealed class CliTests : IDisposable
         var filters = Run("filters", runFolder, "-n", "2", "--steps", "2");
         Assert.True(filters.ExitCode == 0, filters.Output);
         var grids = Directory.GetFiles(Path.Combine(runFolder, "filters"), "*.png").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(5, grids.Count);
-        using var grid = SkiaSharp.SKBitmap.Decode(grids[0]);
-        Assert.Equal(2 * 224 + 4, grid.Width);
+        Assert.Equal(6, grids.Count);   // the stem's kernels, then each stage
+        // Two filters a row, each picture beside its 9 test-image crops, 3 x 74 pixels.
+        using var grid = SkiaSharp.SKBitmap.Decode(grids[1]);
+        Assert.Equal(2 * (224 + 3 * 74) + 4, grid.Width);
+        Assert.True(Run("filters", runFolder, "-n", "2", "--steps", "1", "--no-examples", "--layers", "ReLU253_Output_0", "--out", folder["plain"]).ExitCode == 0);
+        using var plain = SkiaSharp.SKBitmap.Decode(Directory.GetFiles(folder["plain"]).Single());
+        Assert.Equal(2 * 224 + 4, plain.Width);
+        // ResNet18's 64 kernels of 7 x 7, enlarged ten times, eight to a row.
+        Assert.EndsWith("-kernels.png", grids[0]);
+        using var kernels = SkiaSharp.SKBitmap.Decode(grids[0]);
+        Assert.Equal(8 * (70 + 4) - 4, kernels.Width);
     }
 
     [Fact]

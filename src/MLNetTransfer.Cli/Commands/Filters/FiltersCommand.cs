@@ -25,17 +25,21 @@ public sealed class FiltersCommand(IAnsiConsole console) : GuardedCommand<Filter
         public int Count { get; init; } = 16;
 
         [CommandOption("--steps <N>")]
-        [Description("Gradient ascent steps. Default: 40 as the book, 80 with --readable.")]
+        [Description("Gradient ascent steps. Default: 40 as the book, 128 with --readable.")]
         public int? Steps { get; init; }
 
         [CommandOption("--readable")]
-        [Description("Add the regularisers that make pictures readable: jitter, small scaling and rotation, L2 and total variation.")]
+        [Description("Search a 1/f Fourier spectrum in decorrelated colour with Adam, with jitter, small scaling and rotation each step: readable pictures at every layer. Without it, the book's plain ascent in pixels.")]
         public bool Readable { get; init; }
 
         [CommandOption("--seed <N>")]
         [Description("Seeds the starting noise and the random changes.")]
         [DefaultValue(1)]
         public int Seed { get; init; } = 1;
+
+        [CommandOption("--no-examples")]
+        [Description("Leave out each filter's dataset examples: the 9 crops of the run's test images that excite it most, drawn beside its picture.")]
+        public bool NoExamples { get; init; }
 
         [CommandOption("--out <DIR>")]
         [Description("Folder for the PNGs. Default: <run>/filters.")]
@@ -59,19 +63,37 @@ public sealed class FiltersCommand(IAnsiConsole console) : GuardedCommand<Filter
         Directory.CreateDirectory(output);
 
         var ascent = new FilterAscent(graph, explainable.Inputs, explainable.Width, explainable.Height);
+        // Dataset examples come from the run's test images, where it kept them.
+        var predictions = run.Folder.File(RunFolder.PredictionsFile);
+        var testImages = settings.NoExamples || !File.Exists(predictions) ? []
+            : Evaluation.PredictionsCsv.Parse(File.ReadAllText(predictions)).Select(p => p.ImagePath).Where(File.Exists).ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumns("layer", "filters", "mean activation (start → end)", "grid");
         for (var i = 0; i < layers.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             var filters = Enumerable.Range(0, (int)Math.Min(settings.Count, ascent.Channels(layers[i]))).ToList();
             using var result = ascent.Run(layers[i], filters, options);
+            var examples = DatasetExamples.Find(explainable, layers[i], filters, testImages, cancellation: cancellation);
+            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples, explainable.Width, explainable.Height);
             var png = Path.Combine(output, $"{i + 1:00}-{FileNames.Safe(layers[i])}.png");
-            TileGrid.Write(png, FilterAscent.Deprocess(result.Images), explainable.Width, explainable.Height,
-                $"{layers[i]}: filters 0-{filters.Count - 1}, {options.Steps} steps{(options.Regularised ? ", regularised" : "")}");
+            TileGrid.Write(png, tiles, tileWidth, tileHeight,
+                $"{layers[i]}: filters 0-{filters.Count - 1}, {options.Steps} steps{(options.Fourier ? ", Fourier" : "")}{(options.Regularised ? ", regularised" : "")}" +
+                (testImages.Count > 0 ? $", each beside the test crops that excite it most" : ""));
             table.AddRow(Markup.Escape(layers[i]), filters.Count.ToString(), $"{result.Start.Average():0.###} → {result.End.Average():0.###}", Markup.Escape(png));
         }
+        var grids = layers.Count;
+        if (settings.Layers is null && StemKernels.Of(graph) is var (stem, weights))
+        {
+            // The stem has no pattern larger than its kernels: they are drawn as they are too.
+            var png = Path.Combine(output, $"00-{FileNames.Safe(stem)}-kernels.png");
+            using (weights)
+                TileGrid.Write(png, StemKernels.Pictures(weights, explainable.ChannelOrder), (int)weights.shape[3], (int)weights.shape[2],
+                    $"{stem}: the first convolution's {weights.shape[0]} kernels (grey is 0)");
+            table.AddRow(Markup.Escape(stem), "kernels", "", Markup.Escape(png));
+            grids++;
+        }
         Console.Write(table);
-        Console.WriteLine($"wrote {layers.Count} filter grid(s) to {Path.GetFullPath(output)}");
+        Console.WriteLine($"wrote {grids} filter grid(s) to {Path.GetFullPath(output)}");
         return ExitCodes.Success;
     }
 }

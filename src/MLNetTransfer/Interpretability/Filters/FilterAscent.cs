@@ -4,12 +4,22 @@ using static TorchSharp.torch;
 namespace MLNetTransfer.Interpretability.Filters;
 
 /// <summary>The images found for some filters, and each filter's mean activation before and after.</summary>
-/// <param name="Images">[N, 3, H, W], RGB in 0-255 pixel levels (not clipped: see <see cref="FilterAscent.Deprocess"/>).</param>
+/// <param name="Images">[N, 3, H, W], RGB in 0-255 pixel levels (from a pixel search not clipped: see <see cref="Pictures"/>).</param>
 /// <param name="Start">Each filter's mean activation on its starting image (before the ReLU, for a ReLU's output).</param>
 /// <param name="End">Each filter's mean activation on its final image.</param>
 /// <param name="History">Each filter's mean activation at each step, as the step saw its input.</param>
-public sealed record FilterAscentResult(Tensor Images, float[] Start, float[] End, float[][] History) : IDisposable
+/// <param name="Viewable">Whether the images are already pictures (a Fourier search's), or need the book's de-processing.</param>
+public sealed record FilterAscentResult(Tensor Images, float[] Start, float[] End, float[][] History, bool Viewable = false) : IDisposable
 {
+    /// <summary>The images as planar RGB 0-255, one array per image: de-processed as the book does where the search was in pixels.</summary>
+    public float[][] Pictures()
+    {
+        if (!Viewable) return FilterAscent.Deprocess(Images);
+        using var scope = NewDisposeScope();
+        var clipped = Images.clamp(0, 255);
+        return Enumerable.Range(0, (int)Images.shape[0]).Select(i => clipped[i].flatten().data<float>().ToArray()).ToArray();
+    }
+
     public void Dispose() => Images.Dispose();
 }
 
@@ -32,39 +42,59 @@ public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inp
         var n = filters.Count;
         var generator = new Generator((ulong)options.Seed);
         var random = new Random(options.Seed);
-        var image = rand([n, 3, height, width], generator: generator) * 20 + 128;
+        var fourier = options.Fourier ? new FourierImage(height, width) : null;
+        // What the search changes: the pixels themselves, or their spectrum.
+        var searched = fourier?.Start(n, generator) ?? rand([n, 3, height, width], generator: generator) * 20 + 128;
+        Tensor Image(Tensor x) => fourier?.Pixels(x) ?? x;
         var history = Enumerable.Range(0, n).Select(_ => new float[options.Steps]).ToArray();
         float[] start;
         using (no_grad())
         using (NewDisposeScope())
         {
             // The first forward pass both checks the filters against the layer's channels and measures the start.
-            var output = Output(layer, inputs(image));
+            var output = Output(layer, inputs(Image(searched)));
             var bad = filters.Where(f => f < 0 || f >= output.shape[1]).ToList();
             if (bad.Count > 0) throw new Core.DataException($"layer {layer} has {output.shape[1]} filters; there is no filter {string.Join(", ", bad)}");
             start = OwnFilters(output, filters).data<float>().ToArray();
         }
+        var spectrum = fourier is null ? null : new TorchSharp.Modules.Parameter(searched, requires_grad: true);
+        using var adam = spectrum is null ? null : optim.Adam([spectrum], options.StepSize);
         for (var step = 0; step < options.Steps; step++)
         {
             using var scope = NewDisposeScope();
-            var x = image.detach().requires_grad_(true);
-            var activation = OwnFilters(Output(layer, inputs(RandomChange(x, options, random))), filters);
-            activation.sum().backward();
-            var gradient = x.grad!;
-            gradient = gradient / (gradient.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-5);
-            using (no_grad())
+            // A caller's no_grad must not stop the search.
+            using var withGradients = enable_grad();
+            var x = spectrum ?? searched.detach().requires_grad_(true);
+            var activation = OwnFilters(Output(layer, inputs(RandomChange(Image(x), options, random))), filters);
+            if (adam is not null)
             {
-                var update = gradient - Penalties(image, options);
-                image = (image + options.StepSize * update).detach().MoveToOuterDisposeScope();
+                adam.zero_grad();
+                activation.sum().neg().backward();
+                adam.step();
+            }
+            else
+            {
+                activation.sum().backward();
+                var gradient = x.grad!;
+                gradient = gradient / (gradient.square().mean([1, 2, 3], keepdim: true).sqrt() + 1e-5);
+                using (no_grad())
+                {
+                    var update = gradient - Penalties(searched, options);
+                    searched = (searched + options.StepSize * update).detach().MoveToOuterDisposeScope();
+                }
             }
             var values = activation.detach().data<float>().ToArray();
             for (var i = 0; i < n; i++) history[i][step] = values[i];
         }
+        Tensor image;
         float[] end;
         using (no_grad())
-        using (NewDisposeScope())
-            end = OwnFilters(Output(layer, inputs(image)), filters).data<float>().ToArray();
-        return new FilterAscentResult(image, start, end, history);
+        {
+            image = Image(spectrum ?? searched).detach();
+            using (NewDisposeScope())
+                end = OwnFilters(Output(layer, inputs(image)), filters).data<float>().ToArray();
+        }
+        return new FilterAscentResult(image, start, end, history, Viewable: fourier is not null);
     }
 
     /// <summary>The number of filters (channels) <paramref name="layer"/> has.</summary>

@@ -2,16 +2,26 @@ namespace MLNetTransfer.Interpretability.Filters;
 
 /// <summary>
 /// How <see cref="FilterAscent"/> searches for the image a filter responds to most. The defaults reproduce the book
-/// exactly (40 steps of size 1 on the RMS-normalised gradient, no regularisers); <see cref="Readable"/> adds the
-/// regularisers that make high layers' pictures readable.
+/// exactly (40 steps of size 1 on the RMS-normalised gradient, in pixels, no regularisers); <see cref="Readable"/>
+/// searches a 1/f Fourier spectrum with small random changes each step, which makes every layer's pictures readable.
 /// </summary>
 public sealed record FilterAscentOptions
 {
     /// <summary>Gradient ascent steps. Default: 40.</summary>
     public int Steps { get; init; } = 40;
 
-    /// <summary>Step size in 0-255 pixel levels, times the gradient divided by its root mean square. Default: 1.</summary>
+    /// <summary>
+    /// Step size: in pixels, 0-255 levels times the gradient divided by its root mean square; with <see cref="Fourier"/>,
+    /// Adam's learning rate on the spectrum. Default: 1.
+    /// </summary>
     public double StepSize { get; init; } = 1;
+
+    /// <summary>
+    /// Search the image's Fourier spectrum, scaled by 1/f, in decorrelated colour, squashed into 0-255 by a sigmoid
+    /// (Olah et al., "Feature Visualization", Distill 2017), with Adam, instead of the pixels by normalised gradient
+    /// steps: low layers' pictures become patterns instead of coloured noise, and need no de-processing. Default: false.
+    /// </summary>
+    public bool Fourier { get; init; }
 
     /// <summary>Largest random shift in pixels, drawn anew each step, so the picture cannot rely on exact positions. Default: 0.</summary>
     public int Jitter { get; init; }
@@ -31,17 +41,17 @@ public sealed record FilterAscentOptions
     /// <summary>Seeds the starting noise and the random changes.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Whether any regulariser is on.</summary>
-    public bool Regularised => Jitter > 0 || ScaleRange > 0 || RotationRange > 0 || L2 > 0 || TotalVariation > 0;
+    /// <summary>Whether any regulariser is on, the Fourier parametrisation included.</summary>
+    public bool Regularised => Fourier || Jitter > 0 || ScaleRange > 0 || RotationRange > 0 || L2 > 0 || TotalVariation > 0;
 
-    /// <summary>The book's search with jitter, small scaling and rotation, and light L2 and total-variation penalties.</summary>
+    /// <summary>The Fourier search with Adam at 0.05 (Lucid's), with jitter, small scaling and rotation each step.</summary>
     public static FilterAscentOptions Readable { get; } = new()
     {
-        Steps = 80,
+        Fourier = true,
+        Steps = 128,
+        StepSize = 0.05,
         Jitter = 8,
         ScaleRange = 0.05,
         RotationRange = 5,
-        L2 = 0.02,
-        TotalVariation = 0.05,
     };
 }
