@@ -69,4 +69,18 @@ public sealed class HeatmapMethodsTests : IDisposable
         Assert.InRange(x1, 0, 5);
         Assert.InRange(y1, 9, 15);
     }
+
+    [Fact]
+    public void A_model_that_scores_every_image_alike_gets_finite_maps_from_every_method()
+    {
+        // Gain 0: every logit is 0, so Ablation-CAM's share of the logit lost is 0 / 0 and every gradient is 0.
+        using var scope = NewDisposeScope();
+        using var network = RedSquareNetwork.Create(folder, 16, gain: 0);
+        var images = rand(2, 3, 16, 16);
+        Assert.All(HeatmapMethods.Names, name =>
+        {
+            var (maps, _) = HeatmapMethods.Create(name).Compute(network, images, "activated", targetClass: 1);
+            Assert.True(maps.isfinite().all().item<bool>(), $"{name}: a map with NaN or infinity");
+        });
+    }
 }

@@ -32,7 +32,8 @@ public sealed class AblationCam(int batchSize = 64) : ChannelWeightedCam
                 keep.narrow(1, start, count).sub_(eye(count));
                 keep = keep.unsqueeze(-1).unsqueeze(-1);
                 var ablated = context.Network.ForwardFrom(context.Layer, activations[i].unsqueeze(0) * keep, images[i].unsqueeze(0).expand(count, -1, -1, -1))[.., target];
-                weights[i, TensorIndex.Slice(start, start + count)] = (original - ablated) / original;
+                // A logit of 0 has no share to lose: its channels weigh 0, not 0 / 0.
+                weights[i, TensorIndex.Slice(start, start + count)] = original.abs().item<float>() > 1e-12 ? (original - ablated) / original : zeros(count);
             }
         }
         return weights;

@@ -82,6 +82,8 @@ public abstract class HeatmapMethod
             }
             maps = Normalised(sum / coverage);
         }
+        // A method that divides by a score (Ablation-CAM by the logit) must not hand NaN to the quality figures and report.json.
+        maps = maps.nan_to_num(0, 0, 0);
         return (maps.MoveToOuterDisposeScope(), classes);
     }
 
