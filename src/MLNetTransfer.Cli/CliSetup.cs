@@ -30,7 +30,7 @@ public static class CliSetup
             .WithDescription("Classify images (files or folders) with a run's model.")
             .WithExample("predict", "runs/quickstart/20261127-120000", "cat.jpg", "more-photos/");
         config.AddCommand<ExplainCommand>("explain")
-            .WithDescription("Write Grad-CAM (or Grad-CAM++, Score-CAM) overlays showing where a run's model looks in each image.")
+            .WithDescription("Write heat-map overlays (Grad-CAM by default; nine other CAM methods and three pixel attributions, or the run's best by its ranking) showing where a run's model looks in each image, with their quality figures.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write the run's report.html (and report.json) again: metrics, curves, mistakes with Grad-CAM, activations, filters.")

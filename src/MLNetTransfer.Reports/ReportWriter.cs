@@ -169,24 +169,22 @@ public static class ReportWriter
         var graph = explainable.Network.Backbone;
         var figures = new List<Figure>();
         var stages = LayerActivations.StageOutputs(graph).ToList();
-        if (StemKernels.Of(graph) is var (stem, weights))
+        if (StemKernels.Write(graph, explainable.ChannelOrder, _ => Path.Combine(figuresPath, "filters-kernels.png")) is var (stem, count, _))
         {
-            var (count, height, width) = (weights.shape[0], (int)weights.shape[2], (int)weights.shape[3]);
-            using (weights)
-                TileGrid.Write(Path.Combine(figuresPath, "filters-kernels.png"), StemKernels.Pictures(weights, explainable.ChannelOrder), width, height);
             figures.Add(new Figure("filters-kernels.png", $"{stem}: the first convolution's {count} kernels, drawn as they are (grey is 0)"));
             // The stage the stem ends is shown by its kernels.
             if (stages.Count > 1) stages.RemoveAt(0);
         }
         var chosen = stages.Count <= 3 ? stages : [stages[0], stages[stages.Count / 2], stages[^1]];
         var ascent = new FilterAscent(graph, explainable.Inputs, explainable.Width, explainable.Height);
+        var filtersOf = chosen.ToDictionary(layer => layer, layer => (IReadOnlyList<int>)Enumerable.Range(0, (int)Math.Min(options.FiltersPerLayer, ascent.Channels(layer))).ToList());
+        var examples = DatasetExamples.Find(explainable, filtersOf, testImages, cancellation: cancellation);
         foreach (var (layer, i) in chosen.Select((layer, i) => (layer, i)))
         {
             cancellation.ThrowIfCancellationRequested();
-            var filters = Enumerable.Range(0, (int)Math.Min(options.FiltersPerLayer, ascent.Channels(layer))).ToList();
+            var filters = filtersOf[layer];
             using var result = ascent.Run(layer, filters, FilterAscentOptions.Readable with { Steps = options.FilterSteps });
-            var examples = DatasetExamples.Find(explainable, layer, filters, testImages, cancellation: cancellation);
-            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples, explainable.Width, explainable.Height);
+            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples[layer], explainable.Width, explainable.Height);
             var file = $"filters-{i + 1:00}.png";
             TileGrid.Write(Path.Combine(figuresPath, file), tiles, tileWidth, tileHeight);
             figures.Add(new Figure(file, $"{layer}: filters 0-{filters.Count - 1}, each beside the {DatasetExamples.Count} test-image crops that excite it most"));

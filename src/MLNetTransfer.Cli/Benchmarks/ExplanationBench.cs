@@ -72,7 +72,7 @@ public static class ExplanationBench
         foreach (var method in methods)
         {
             var (times, memory) = Timing.Interleaved([Map(gradCam), Map(method)], seconds);
-            yield return new($"{method.FullName}, one photo at {layer}", 1 / times[1], "photos/s", memory[1],
+            yield return new($"{method.FullName}, one photo at {(method.UsesLayer ? layer : "the input")}", 1 / times[1], "photos/s", memory[1],
                 new Dictionary<string, double> { [gradCam.Name] = 1 / times[0] });
         }
 

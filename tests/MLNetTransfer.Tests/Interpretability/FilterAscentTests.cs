@@ -32,9 +32,8 @@ public sealed class FilterAscentTests : IDisposable
         Assert.Equal(3, result.End.Length);
         for (var i = 0; i < filters.Length; i++)
         {
-            // The penalties pull against the filter, so the regularised search climbs more slowly.
-            var margin = readable ? 0 : 0.01;
-            Assert.True(result.End[i] > result.Start[i] + margin, $"filter {filters[i]}: {result.Start[i]} -> {result.End[i]}");
+            // A filter silent on the start (filter 3 here) climbs through the leak, its values a hundredth of the ReLU's input.
+            Assert.True(result.End[i] > result.Start[i], $"filter {filters[i]}: {result.Start[i]} -> {result.End[i]}");
             // Rising along the way, not only at the end: the second half's mean beats the first half's.
             Assert.True(result.History[i][10..].Average() > result.History[i][..10].Average());
         }

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -118,12 +119,15 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
             for (var i = 0; i < references.Count; i++)
             {
                 var (name, value) = references[i];
-                table.AddRow(i == 0 ? Markup.Escape(m.Name) : "", i == 0 ? $"{m.Rate:0.0} {m.Unit}" : "",
-                    double.IsNaN(value) ? "" : $"{Markup.Escape(name)}: {value:0.0}", double.IsNaN(value) ? "" : $"{m.Rate / value:0.00}x",
+                table.AddRow(i == 0 ? Markup.Escape(m.Name) : "", i == 0 ? $"{Rate(m.Rate)} {m.Unit}" : "",
+                    double.IsNaN(value) ? "" : $"{Markup.Escape(name)}: {Rate(value)}", double.IsNaN(value) ? "" : $"{Ratio(m.Rate / value)}x",
                     i == 0 ? $"{m.PeakMegabytes:0} MB" : "");
             }
         }
         Console.Write(table);
+        // Slow rates keep their digits: Score-CAM's 0.03 photos/s is not 0.0.
+        static string Rate(double rate) => rate.ToString(rate >= 1 ? "0.0" : "0.00#", CultureInfo.InvariantCulture);
+        static string Ratio(double ratio) => ratio.ToString(ratio >= 0.01 ? "0.00" : "0.000#", CultureInfo.InvariantCulture);
         if (settings.Json is { } json)
             File.WriteAllText(json, JsonSerializer.Serialize(new { gflops, bfloat16Gflops, forwardGflop, inferenceLimit, trainingLimit, defaultTrainingLimit, measurements }, new JsonSerializerOptions { WriteIndented = true }));
         return ExitCodes.Success;

@@ -68,13 +68,14 @@ public sealed class FiltersCommand(IAnsiConsole console) : GuardedCommand<Filter
         var testImages = settings.NoExamples || !File.Exists(predictions) ? []
             : Evaluation.PredictionsCsv.Parse(File.ReadAllText(predictions)).Select(p => p.ImagePath).Where(File.Exists).ToList();
         var table = new Table().Border(TableBorder.Rounded).AddColumns("layer", "filters", "mean activation (start → end)", "grid");
+        var filtersOf = layers.Distinct().ToDictionary(layer => layer, layer => (IReadOnlyList<int>)Enumerable.Range(0, (int)Math.Min(settings.Count, ascent.Channels(layer))).ToList());
+        var examples = DatasetExamples.Find(explainable, filtersOf, testImages, cancellation: cancellation);
         for (var i = 0; i < layers.Count; i++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var filters = Enumerable.Range(0, (int)Math.Min(settings.Count, ascent.Channels(layers[i]))).ToList();
+            var filters = filtersOf[layers[i]];
             using var result = ascent.Run(layers[i], filters, options);
-            var examples = DatasetExamples.Find(explainable, layers[i], filters, testImages, cancellation: cancellation);
-            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples, explainable.Width, explainable.Height);
+            var (tiles, tileWidth, tileHeight) = DatasetExamples.Beside(result.Pictures(), examples[layers[i]], explainable.Width, explainable.Height);
             var png = Path.Combine(output, $"{i + 1:00}-{FileNames.Safe(layers[i])}.png");
             TileGrid.Write(png, tiles, tileWidth, tileHeight,
                 $"{layers[i]}: filters 0-{filters.Count - 1}, {options.Steps} steps{(options.Fourier ? ", Fourier" : "")}{(options.Regularised ? ", regularised" : "")}" +
@@ -82,14 +83,11 @@ public sealed class FiltersCommand(IAnsiConsole console) : GuardedCommand<Filter
             table.AddRow(Markup.Escape(layers[i]), filters.Count.ToString(), $"{result.Start.Average():0.###} → {result.End.Average():0.###}", Markup.Escape(png));
         }
         var grids = layers.Count;
-        if (settings.Layers is null && StemKernels.Of(graph) is var (stem, weights))
+        // The stem has no pattern larger than its kernels: they are drawn as they are too.
+        if (settings.Layers is null && StemKernels.Write(graph, explainable.ChannelOrder, stem => Path.Combine(output, $"00-{FileNames.Safe(stem)}-kernels.png"), titled: true)
+            is var (stem, _, kernels))
         {
-            // The stem has no pattern larger than its kernels: they are drawn as they are too.
-            var png = Path.Combine(output, $"00-{FileNames.Safe(stem)}-kernels.png");
-            using (weights)
-                TileGrid.Write(png, StemKernels.Pictures(weights, explainable.ChannelOrder), (int)weights.shape[3], (int)weights.shape[2],
-                    $"{stem}: the first convolution's {weights.shape[0]} kernels (grey is 0)");
-            table.AddRow(Markup.Escape(stem), "kernels", "", Markup.Escape(png));
+            table.AddRow(Markup.Escape(stem), "kernels", "", Markup.Escape(kernels));
             grids++;
         }
         Console.Write(table);

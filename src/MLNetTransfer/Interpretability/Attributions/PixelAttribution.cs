@@ -28,13 +28,22 @@ public abstract class PixelAttribution : HeatmapMethod
     /// <summary>One image's map from its attributions [N, C, H, W]: by default the largest absolute value over the channels.</summary>
     protected virtual Tensor Reduce(Tensor attributions) => attributions.abs().amax([1]);
 
+    /// <summary>
+    /// The attributions, as <see cref="Attributions"/>, with the classes explained: <paramref name="classes"/>, or where
+    /// null each image's predicted class, found here by a forward pass of its own.
+    /// </summary>
+    protected virtual (Tensor Attributions, long[] Classes) Explain(TransferNetwork network, Tensor images, long[]? classes)
+    {
+        classes ??= Predicted(network, images);
+        return (Attributions(network, images, classes), classes);
+    }
+
     protected sealed override (Tensor Maps, long[] Classes) OneView(TransferNetwork network, Tensor images, string layer, long[]? classes)
     {
         using var scope = NewDisposeScope();
-        classes ??= Predicted(network, images);
+        var (attributions, explained) = Explain(network, images, classes);
         using var _ = no_grad();
-        var maps = Reduce(Attributions(network, images, classes));
-        return (Clipped(maps).MoveToOuterDisposeScope(), classes);
+        return (Clipped(Reduce(attributions)).MoveToOuterDisposeScope(), explained);
     }
 
     /// <summary>Each map [N, H, W] divided by its <see cref="ClipPercentile"/> percentile and clipped to [0, 1].</summary>
@@ -54,14 +63,22 @@ public abstract class PixelAttribution : HeatmapMethod
     }
 
     /// <summary>The gradient [N, C, H, W] of each image's class logit with respect to the input, from one forward and one backward pass.</summary>
-    public static Tensor InputGradients(TransferNetwork network, Tensor inputs, long[] classes)
+    public static Tensor InputGradients(TransferNetwork network, Tensor inputs, long[] classes) => InputGradients(network, inputs, classes, out _);
+
+    /// <summary>
+    /// The gradient [N, C, H, W] of each image's logit of its class in <paramref name="classes"/>, or where null of its
+    /// predicted class, read from the same forward pass; <paramref name="explained"/> is the classes used.
+    /// </summary>
+    public static Tensor InputGradients(TransferNetwork network, Tensor inputs, long[]? classes, out long[] explained)
     {
         network.eval();
         using var scope = NewDisposeScope();
         using var __ = enable_grad();
         var input = inputs.detach().requires_grad_(true);
+        var logits = network.forward(input);
+        explained = classes ?? logits.detach().argmax(1).data<long>().ToArray();
         // Images do not interact in inference mode, so the sum's gradient is each image's own.
-        network.forward(input).gather(1, tensor(classes).unsqueeze(1)).sum().backward();
+        logits.gather(1, tensor(explained).unsqueeze(1)).sum().backward();
         return input.grad!.detach().MoveToOuterDisposeScope();
     }
 }

@@ -12,4 +12,8 @@ public sealed class VanillaGradient : PixelAttribution
     public override string Name => "gradient";
 
     public override Tensor Attributions(TransferNetwork network, Tensor images, long[] classes) => InputGradients(network, images, classes);
+
+    // The predicted classes come from the gradient's own forward pass: one pass, not two.
+    protected override (Tensor Attributions, long[] Classes) Explain(TransferNetwork network, Tensor images, long[]? classes) =>
+        (InputGradients(network, images, classes, out var explained), explained);
 }

@@ -5,7 +5,7 @@ namespace MLNetTransfer.Interpretability.Filters;
 
 /// <summary>The images found for some filters, and each filter's mean activation before and after.</summary>
 /// <param name="Images">[N, 3, H, W], RGB in 0-255 pixel levels (from a pixel search not clipped: see <see cref="Pictures"/>).</param>
-/// <param name="Start">Each filter's mean activation on its starting image (before the ReLU, for a ReLU's output).</param>
+/// <param name="Start">Each filter's mean activation on its starting image (through a leaky ReLU, for a ReLU's output: see <see cref="FilterAscent.Leak"/>).</param>
 /// <param name="End">Each filter's mean activation on its final image.</param>
 /// <param name="History">Each filter's mean activation at each step, as the step saw its input.</param>
 /// <param name="Viewable">Whether the images are already pictures (a Fourier search's), or need the book's de-processing.</param>
@@ -36,6 +36,9 @@ public sealed record FilterAscentResult(Tensor Images, float[] Start, float[] En
 /// <param name="height">Image height.</param>
 public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inputs, int width, int height)
 {
+    /// <summary>The slope below zero of the ReLU the ascent maximises in place of a ReLU's output.</summary>
+    public const double Leak = 0.01;
+
     /// <summary>Searches an image for each of <paramref name="filters"/> (channel indices) of <paramref name="layer"/>.</summary>
     public FilterAscentResult Run(string layer, IReadOnlyList<int> filters, FilterAscentOptions options)
     {
@@ -127,8 +130,9 @@ public sealed class FilterAscent(OnnxGraphModule graph, Func<Tensor, Tensor> inp
 
     Tensor Output(string layer, Tensor input)
     {
-        var target = graph.Layers.FirstOrDefault(l => l.OpType == "Relu" && l.Outputs[0] == layer)?.Inputs[0] ?? layer;
-        return graph.Run(new Dictionary<string, Tensor> { [graph.InputName] = input }, [target])[target];
+        var relu = graph.Layers.FirstOrDefault(l => l.OpType == "Relu" && l.Outputs[0] == layer)?.Inputs[0];
+        var output = graph.Run(new Dictionary<string, Tensor> { [graph.InputName] = input }, [relu ?? layer])[relu ?? layer];
+        return relu is null ? output : nn.functional.leaky_relu(output, Leak);
     }
 
     // Jitter, scaling and rotation, drawn anew each step; differentiable, so the gradient reaches the unchanged image.

@@ -1,5 +1,6 @@
 using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Imaging;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Interpretability.Filters;
@@ -30,5 +31,22 @@ public static class StemKernels
         var rgb = order == ChannelOrder.Bgr ? weights.flip(1) : weights;
         var pictures = (rgb / (rgb.abs().max() + 1e-12) * 127.5f + 127.5f).to_type(float32);
         return Enumerable.Range(0, (int)weights.shape[0]).Select(k => pictures[k].flatten().data<float>().ToArray()).ToArray();
+    }
+
+    /// <summary>
+    /// Writes the stem's kernels of <paramref name="graph"/> as one grid PNG, at the path <paramref name="pathFor"/> gives
+    /// for the stem's name, titled with the layer where <paramref name="titled"/>; returns the stem's name, its number of
+    /// kernels and the file, or null (and writes nothing) where the graph has no such stem.
+    /// </summary>
+    public static (string Layer, long Count, string Path)? Write(OnnxGraphModule graph, ChannelOrder order, Func<string, string> pathFor, bool titled = false)
+    {
+        if (Of(graph) is not var (stem, weights)) return null;
+        using (weights)
+        {
+            var (count, path) = (weights.shape[0], pathFor(stem));
+            TileGrid.Write(path, Pictures(weights, order), (int)weights.shape[3], (int)weights.shape[2],
+                titled ? $"{stem}: the first convolution's {count} kernels (grey is 0)" : null);
+            return (stem, count, path);
+        }
     }
 }
