@@ -1,3 +1,4 @@
+using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Activations;
@@ -20,7 +21,7 @@ public static class ExplanationBench
         network.eval();
         foreach (var parameter in network.parameters()) parameter.requires_grad = false;
         var count = inputs.shape[0];
-        var layer = CamMethod.DefaultLayer(graph);
+        var layer = ExplainedLayer.Default(graph);
 
         var gradCam = new GradCam();
         // In turn, pass after pass, so a drift in this shared machine's speed hits both alike.

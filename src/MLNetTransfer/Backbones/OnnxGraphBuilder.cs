@@ -11,6 +11,12 @@ internal sealed class OnnxGraphBuilder(string name, int opset = 13)
 {
     readonly GraphProto graph = new() { Name = name };
 
+    /// <summary>The graph so far, for nodes that other code appends.</summary>
+    public GraphProto Graph => graph;
+
+    /// <summary>The opset the graph is written for.</summary>
+    public int Opset => opset;
+
     public OnnxGraphBuilder Input(string tensor, params long[] shape)
     {
         graph.Input.Add(Tensor(tensor, shape));

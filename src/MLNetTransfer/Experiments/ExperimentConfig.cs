@@ -50,6 +50,9 @@ public sealed record ExperimentConfig
     [Description("frozen-base, fine-tune and from-scratch: none; horizontal-flip to average each prediction over the image and its mirror, vertical-flip over the image and its upside-down copy, or flips over the image and all three flipped copies; in evaluation and in the saved model. Default: none.")]
     public Backbones.Export.TestTimeAugmentation TestTimeAugmentation { get; init; }
 
+    [Description("What model.zip outputs besides the class and scores: heatmap adds where the model looked. Default: nothing more.")]
+    public ExportConfig? Export { get; init; }
+
     [Description("Folder that runs are written under. Default: runs (beside the config file's folder: ../runs for configs/).")]
     public string Output { get; init; } = "../runs";
 }

@@ -39,6 +39,8 @@ internal static partial class ExperimentConfigValidator
         if (config.Training is { } training) ValidateTraining(config.Mode, training, Fail);
         if (!torchMode && config.TestTimeAugmentation != TestTimeAugmentation.None)
             Fail("testTimeAugmentation", "applies to frozen-base, fine-tune and from-scratch, whose exported network can average views");
+        if (config.Export is { Heatmap: true } && config.Head?.Trainer == HeadTrainer.LightGbm)
+            Fail("export.heatmap", "needs a head whose class scores are linear in the pooled features (the default maximum entropy, or a TorchSharp classifier): a light-gbm head's trees have no gradient to weigh the channels by");
         var copies = config.Head?.AugmentedCopies ?? 0;
         if (copies is < 0 or > 50) Fail("head.augmentedCopies", $"must be between 0 and 50 (got {copies})");
         if (copies > 0 && config.Augmentation is null) Fail("head.augmentedCopies", "needs an augmentation block saying how to change the copies");

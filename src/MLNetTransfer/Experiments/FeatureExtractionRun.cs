@@ -58,12 +58,43 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         var keyed = run.LabelKeys().Fit(features).Transform(features);
         var head = HeadFactory.Create(ml, headConfig, "LabelKey", "Features").Fit(keyed);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
-        return new Model(run, extractor, featurizer, backboneKey, [head, toValue]);
+        if (config.Export is not { Heatmap: true }) return new Model(run, extractor, featurizer, backboneKey, [head, toValue]);
+
+        // The Heatmap column: a featurizer that also outputs the explained layer, and a graph with the head's weights after it.
+        var heatmap = HeatmapFor(run, LinearHeadReader.Read(head));
+        run.Owned.Add(heatmap);
+        var layerFeaturizer = new Lazy<ITransformer>(() => heatmap.Featurizer(ml.Transforms).Fit(noImages));
+        var column = heatmap.Column(ml.Transforms).Fit(toValue.Transform(head.Transform(layerFeaturizer.Value.Transform(noImages))));
+        return new Model(run, extractor, layerFeaturizer, backboneKey, [head, toValue], ($"{backboneKey}\nheat-map of {heatmap.Layer.Name}", column));
     }
 
-    sealed class Model(RunContext run, BatchFeaturizer extractor, Lazy<ITransformer> featurizer, string backboneKey, ITransformer[] head) : ITrainedModel
+    // The explained layer (checked: only pooling and reshaping may follow it) and the head's weights as ONNX graphs.
+    static FeatureExtractionHeatmap HeatmapFor(RunContext run, ClassifierHead head)
     {
-        public void Save(string path) => FeatureExtractionModel.Save(run.Ml, featurizer, backboneKey, head, path, run.Store);
+        TorchRuntime.EnsureStarted();
+        var stage = run.Backbone.Model;
+        var model = OnnxModelInfo.Parse(stage.Path);
+        using var graph = OnnxGraphModule.Load(model, stage.InputName, stage.OutputName);
+        var layer = ExplainedLayer.Default(graph);
+        if (HeatmapOutput.Obstacle(model.Graph, layer, stage.OutputName) is { } obstacle)
+            throw new ConfigException(run.Definition.ConfigPath, "export.heatmap", $"cannot be computed in the saved model: {obstacle}");
+        long[] inputShape = [.. OnnxModelInfo.Of(model).Inputs.Single(i => i.Name == stage.InputName).Shape.Select(d => d ?? 1)];
+        long[] shape;
+        using (TorchSharp.torch.no_grad())
+        using (var input = TorchSharp.torch.zeros(inputShape))
+            shape = graph.Run(new Dictionary<string, TorchSharp.torch.Tensor> { [stage.InputName] = input }, [layer])[layer].shape;
+        using (head)
+            return FeatureExtractionHeatmap.Write(run.Backbone, new HeatmapLayer(layer, shape[1], shape[2], shape[3]),
+                head.DenseLayers[0].weight!.data<float>().ToArray(), run.Folder.Path);
+    }
+
+    // With a Heatmap column the saved featurizer also outputs the layer, so its stored copy has a key of its own; the
+    // features, and so the scores, are the same as without.
+    sealed class Model(RunContext run, BatchFeaturizer extractor, Lazy<ITransformer> featurizer, string backboneKey, ITransformer[] head,
+        (string FeaturizerKey, ITransformer Column)? heatmap = null) : ITrainedModel
+    {
+        public void Save(string path) => FeatureExtractionModel.Save(run.Ml, featurizer, heatmap?.FeaturizerKey ?? backboneKey,
+            heatmap is { } h ? [.. head, h.Column] : head, path, run.Store);
 
         public IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> images, string step)
         {

@@ -62,6 +62,7 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
             Seed = config.Seed,
             Augmentation = config.Augmentation,
             TestTimeAugmentation = config.TestTimeAugmentation,
+            Heatmap = config.Export?.Heatmap == true,
             ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
             ModelFolder = folder.Path,
             CheckpointFolder = folder.File(CheckpointFolder),
@@ -87,6 +88,10 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
             // The config's training block is the trainer's Training option, and the reason already names its field.
             var field = e.Option[TrainingOption.Length..];
             throw new ConfigException(run.Definition.ConfigPath, $"training.{char.ToLowerInvariant(field[0])}{field[1..]}", e.Reason, e);
+        }
+        catch (TrainerOptionException e) when (e.Option == nameof(TransferLearningTrainer.Options.Heatmap))
+        {
+            throw new ConfigException(run.Definition.ConfigPath, "export.heatmap", e.Reason, e);
         }
         run.Notes.AddRange(trainer.Notices);
         run.Unreadable.AddRange(trainer.SkippedImages);

@@ -59,7 +59,7 @@ public sealed class ExplainableRun : IDisposable
     public TestTimeAugmentation Flips { get; }
 
     /// <summary>The layer explained by default: the last convolutional block's output.</summary>
-    public string DefaultLayer => CamMethod.DefaultLayer(Network.Backbone);
+    public string DefaultLayer => ExplainedLayer.Default(Network.Backbone);
 
     /// <summary>The network inputs [N, C, H, W] and the RGB pixels (0-255, planar) of the images, as the model prepares them.</summary>
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)

@@ -21,17 +21,25 @@ public static class BackboneCatalog
     /// <param name="imagePathColumnName">Column holding image file paths (absolute, or relative to the working folder). Default: ImagePath.</param>
     public static IEstimator<ITransformer> ExtractBackboneFeatures(this TransformsCatalog catalog, Backbone backbone,
         string outputColumnName = "Features", string imagePathColumnName = "ImagePath") =>
+        catalog.ExtractBackboneOutputs(backbone, [], outputColumnName, imagePathColumnName);
+
+    /// <summary>As above, with the network's other outputs named in <paramref name="alsoFromNetwork"/> as columns too.</summary>
+    internal static IEstimator<ITransformer> ExtractBackboneOutputs(this TransformsCatalog catalog, Backbone backbone, IReadOnlyList<string> alsoFromNetwork,
+        string outputColumnName = "Features", string imagePathColumnName = "ImagePath") =>
         catalog.ExtractBackbonePixels(backbone, backbone.PixelsName, imagePathColumnName)
-            .Append(catalog.BackboneFeaturesFromPixels(backbone, outputColumnName));
+            .Append(catalog.BackboneOutputsFromPixels(backbone, alsoFromNetwork, outputColumnName));
 
     /// <summary>
     /// ApplyOnnxModel for each ONNX stage (preprocessing, then the network) from the pixel column named
     /// <see cref="Backbone.PixelsName"/> to <paramref name="outputColumnName"/>: what follows pixel extraction, and any
     /// augmentation of the pixels.
     /// </summary>
-    public static IEstimator<ITransformer> BackboneFeaturesFromPixels(this TransformsCatalog catalog, Backbone backbone, string outputColumnName = "Features")
+    public static IEstimator<ITransformer> BackboneFeaturesFromPixels(this TransformsCatalog catalog, Backbone backbone, string outputColumnName = "Features") =>
+        catalog.BackboneOutputsFromPixels(backbone, [], outputColumnName);
+
+    static IEstimator<ITransformer> BackboneOutputsFromPixels(this TransformsCatalog catalog, Backbone backbone, IReadOnlyList<string> alsoFromNetwork, string outputColumnName)
     {
-        var (chain, last) = catalog.ApplyOnnxStages(backbone.Stages, backbone.PixelsName, backbone.Model);
+        var (chain, last) = catalog.ApplyOnnxStages(backbone.Stages, backbone.PixelsName, backbone.Model, alsoFromNetwork);
         return chain.Append(catalog.CopyColumns(outputColumnName, last));
     }
 
@@ -55,9 +63,10 @@ public static class BackboneCatalog
     /// ApplyOnnxModel for each stage in order, from column <paramref name="from"/>; returns the chain and the column it
     /// ends in. ApplyOnnxModel binds columns to graph tensors by name, so each stage's input is copied under its
     /// tensor's name where it differs. <paramref name="network"/> gets every core, any other stage one thread (see
-    /// <see cref="OnnxThreads"/>).
+    /// <see cref="OnnxThreads"/>) and also outputs the tensors <paramref name="alsoFromNetwork"/> names as columns.
     /// </summary>
-    internal static (IEstimator<ITransformer> Chain, string Last) ApplyOnnxStages(this TransformsCatalog catalog, IEnumerable<OnnxStage> stages, string from, OnnxStage network)
+    internal static (IEstimator<ITransformer> Chain, string Last) ApplyOnnxStages(this TransformsCatalog catalog, IEnumerable<OnnxStage> stages, string from, OnnxStage network,
+        IReadOnlyList<string>? alsoFromNetwork = null)
     {
         IEstimator<ITransformer> chain = new EstimatorChain<ITransformer>();
         var current = from;
@@ -68,7 +77,7 @@ public static class BackboneCatalog
             {
                 ModelFile = stage.Path,
                 InputColumns = [stage.InputName],
-                OutputColumns = [stage.OutputName],
+                OutputColumns = stage == network ? [stage.OutputName, .. alsoFromNetwork ?? []] : [stage.OutputName],
                 IntraOpNumThreads = OnnxThreads(stage == network),
             }));
             current = stage.OutputName;

@@ -80,6 +80,14 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// </summary>
         public TestTimeAugmentation TestTimeAugmentation { get; set; }
 
+        /// <summary>
+        /// The saved chain also outputs <see cref="HeatmapOutput.Name"/>: the Grad-CAM map of the predicted class at the
+        /// backbone's explained layer (<see cref="ExplainedLayer.Default"/>), computed in the exported network with no
+        /// gradient (<see cref="HeatmapOutput"/>). Refused before training for a backbone with anything but pooling or
+        /// reshaping after that layer. Default: false.
+        /// </summary>
+        public bool Heatmap { get; set; }
+
         /// <summary>Data (same columns) to pick the best epoch and stop early on. Default: none.</summary>
         public IDataView? ValidationSet { get; set; }
 
@@ -178,7 +186,8 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         manual_seed(seed);
         var backbone = OnnxGraphModule.Load(backboneStage.Path, backboneStage.InputName, backboneStage.OutputName);
         using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
-        var outputShape = OutputShape(backbone, preprocessor, train.Images);
+        var heatmap = options.Heatmap ? HeatmapLayerOf(backbone, backboneStage) : null;
+        var (outputShape, layerShape) = OutputShapes(backbone, preprocessor, train.Images, heatmap);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
         var augmentation = options.Augmentation is { ChangesImages: true } changes ? new ImageAugmenter(changes, seed, options.PixelScale ?? 1f) : null;
@@ -189,10 +198,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
 
         var path = Path.Combine(modelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation);
+        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation,
+            heatmap is null ? null : new HeatmapLayer(heatmap, layerShape![1], layerShape[2], layerShape[3]));
 
         var network = backboneStage with { Path = path, OutputName = NetworkExport.LogitsName };
-        var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network);
+        var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network,
+            heatmap is null ? [] : [HeatmapOutput.Name]);
         var onnx = scoring.Fit(input);
         var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
         var classifier = LogitsClassifier.Create(ml, logits, classes, options.PredictedLabelColumnName);
@@ -202,13 +213,18 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         return new TransformerChain<ITransformer>(onnx, classifier, renamed);
     }
 
-    /// <summary>The input's columns, the network's logits, and the two the classifier adds: Score and PredictedLabel.</summary>
+    /// <summary>
+    /// The input's columns, the network's logits (and <see cref="HeatmapOutput.Name"/> with <see cref="Options.Heatmap"/>),
+    /// and the two the classifier adds: Score and PredictedLabel.
+    /// </summary>
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         CheckColumns(inputSchema.Select(c => new ColumnShape(c.Name, c.Kind == SchemaShape.Column.VectorKind.Vector && c.ItemType == NumberDataViewType.Single, c.IsKey)));
-        // SchemaShape's columns cannot be made outside ML.NET; copies have the very shapes wanted: the scores and logits
-        // a known-size float vector like the pixels, the predicted label the label's key type with its key values.
-        return ml.Transforms.CopyColumns(NetworkExport.LogitsName, options.FeatureColumnName)
+        // SchemaShape's columns cannot be made outside ML.NET; copies have the very shapes wanted: the scores, logits and
+        // heat-map a known-size float vector like the pixels, the predicted label the label's key type with its key values.
+        IEstimator<ITransformer> columns = ml.Transforms.CopyColumns(NetworkExport.LogitsName, options.FeatureColumnName);
+        if (options.Heatmap) columns = columns.Append(ml.Transforms.CopyColumns(HeatmapOutput.Name, options.FeatureColumnName));
+        return columns
             .Append(ml.Transforms.CopyColumns(options.ScoreColumnName, options.FeatureColumnName))
             .Append(ml.Transforms.CopyColumns(options.PredictedLabelColumnName, options.LabelColumnName))
             .GetOutputSchema(inputSchema);
@@ -284,12 +300,25 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         public void Dispose() => Images.Dispose();
     }
 
-    static long[] OutputShape(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images)
+    // The explained layer, checked before any training: the closed form needs only pooling and reshaping after it.
+    static string HeatmapLayerOf(OnnxGraphModule backbone, OnnxStage stage)
+    {
+        var layer = ExplainedLayer.Default(backbone);
+        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(stage.Path)).Graph;
+        if (HeatmapOutput.Obstacle(graph, layer, stage.OutputName) is { } obstacle)
+            throw new TrainerOptionException(nameof(Options.Heatmap), nameof(Options.Heatmap), $"cannot be computed in the saved model: {obstacle}");
+        return layer;
+    }
+
+    // The backbone output's shape, and the explained layer's where a heat-map is wanted, from the first image.
+    static (long[] Output, long[]? Layer) OutputShapes(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images, string? layer)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         backbone.eval();
         var first = images.Batches([[0]]).Single().ToTensor();
-        return backbone.forward(preprocessor?.forward(first) ?? first).shape;
+        var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = preprocessor?.forward(first) ?? first },
+            layer is null ? [backbone.OutputName] : [backbone.OutputName, layer]);
+        return (outputs[backbone.OutputName].shape, layer is null ? null : outputs[layer].shape);
     }
 }

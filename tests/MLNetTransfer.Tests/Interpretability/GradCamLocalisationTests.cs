@@ -37,7 +37,7 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
         var backbone = BundledBackbones.ResNet18();
         using var network = new TransferNetwork(OnnxGraphModule.Load(backbone.Model.Path), LinearHeadReader.Read(model));
         network.eval();
-        var layer = CamMethod.DefaultLayer(network.Backbone);
+        var layer = ExplainedLayer.Default(network.Backbone);
 
         var photos = Directory.GetFiles(Path.Combine(SharedDatasets.OxfordPetsDev, "cat"))
             .Concat(Directory.GetFiles(Path.Combine(SharedDatasets.OxfordPetsDev, "dog"))).Order(StringComparer.Ordinal).ToList();
@@ -101,7 +101,7 @@ public sealed class GradCamLocalisationTests(ITestOutputHelper output) : IDispos
         var batch = tensor(inputs.SelectMany(p => p).ToArray(), [test, 3, 224, 224]);
         foreach (var method in new CamMethod[] { new GradCam(), new GradCamPlusPlus() })
         {
-            var (heatmaps, _) = method.Compute(network, batch, CamMethod.DefaultLayer(network.Backbone));
+            var (heatmaps, _) = method.Compute(network, batch, ExplainedLayer.Default(network.Backbone));
             int peaks = 0;
             double heat = 0, coverage = 0;
             for (var i = 0; i < test; i++)

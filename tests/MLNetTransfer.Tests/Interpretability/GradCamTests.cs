@@ -24,7 +24,7 @@ public sealed class GradCamTests : IDisposable
         var backbone = OnnxGraphModule.Load(BundledBackbones.ResNet18().Model.Path);
         using var network = new TransferNetwork(backbone, new ClassifierHead(512, [], 3, 0));
         var images = randn(2, 3, 224, 224) * 60;
-        var layer = CamMethod.DefaultLayer(backbone);
+        var layer = ExplainedLayer.Default(backbone);
         Assert.Equal("AveragePool", backbone.Layers.Single(l => l.Inputs.Contains(layer)).OpType);
 
         // The predicted class: its logit is the largest, so its map is not all zero after ReLU.

@@ -23,7 +23,7 @@ public sealed class LayerActivationsTests : IDisposable
         Assert.Equal(["Conv", "Relu", "Conv", "Relu"], layers.Take(4).Select(l => graph.Layers.Single(n => n.Outputs.Contains(l)).OpType));
         var stages = LayerActivations.StageOutputs(graph);
         Assert.Equal(5, stages.Count);
-        Assert.Equal(CamMethodDefault(graph), stages[^1]);
+        Assert.Equal(ExplainedLayer.Default(graph), stages[^1]);
 
         using var image = rand([1, 3, 224, 224]) * 255 - 128;
         var outputs = LayerActivations.Compute(graph, image, [layers[0], stages[^1]]);
@@ -33,8 +33,6 @@ public sealed class LayerActivationsTests : IDisposable
         var error = Assert.Throws<DataException>(() => LayerActivations.Compute(graph, image, ["nope"]));
         Assert.StartsWith("layer(s) nope: the network has no such tensor", error.Message);
     }
-
-    static string CamMethodDefault(OnnxGraphModule graph) => MLNetTransfer.Interpretability.Cam.CamMethod.DefaultLayer(graph);
 
     [Fact]
     public void The_grid_has_a_title_line_and_one_enlarged_tile_per_channel_and_a_silent_channel_stays_dark()

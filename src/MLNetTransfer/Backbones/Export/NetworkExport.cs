@@ -2,13 +2,14 @@ using Google.Protobuf;
 using MLNetTransfer.Backbones.Import;
 using Onnx;
 using TorchSharp.Modules;
+using static MLNetTransfer.Backbones.Export.OnnxNodes;
 
 namespace MLNetTransfer.Backbones.Export;
 
 /// <summary>
 /// Writes a trained network back to ONNX: the backbone's own graph with its trained weights and updated statistics,
 /// then the classifier head as ONNX nodes (GlobalAveragePool where needed, Flatten, Gemm, Relu) with two outputs:
-/// <see cref="LogitsName"/> and <see cref="ProbabilitiesName"/> (Softmax). Dropout is left out: it is the identity in inference.
+/// <see cref="LogitsName"/> and <see cref="ProbabilitiesName"/> (Softmax), and <see cref="HeatmapOutput.Name"/> where asked. Dropout is left out: it is the identity in inference.
 /// The model keeps its opset: these operators mean the same on [batch, classes] in every opset, and a newer opset would
 /// invalidate older nodes (BatchNormalization's spatial attribute, for one).
 /// </summary>
@@ -34,12 +35,17 @@ public static class NetworkExport
     /// Test-time augmentation: run the image and its flipped copies as one batch and output the mean of their
     /// probabilities (and its logarithm as logits, whose softmax is that mean).
     /// </param>
-    public static void Write(OnnxGraphModule backbone, IReadOnlyList<Linear> denseLayers, string path, long[] backboneOutputShape, TestTimeAugmentation flips = TestTimeAugmentation.None)
+    /// <param name="heatmap">
+    /// The layer whose Grad-CAM map of the predicted class becomes a third output (<see cref="HeatmapOutput"/>); null for
+    /// none, which writes the very bytes a network had before the option existed.
+    /// </param>
+    public static void Write(OnnxGraphModule backbone, IReadOnlyList<Linear> denseLayers, string path, long[] backboneOutputShape,
+        TestTimeAugmentation flips = TestTimeAugmentation.None, HeatmapLayer? heatmap = null)
     {
         var model = backbone.ToOnnx();
         var graph = model.Graph;
         graph.Output.Clear();
-        var opset = model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13;
+        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
         var averageViews = flips != TestTimeAugmentation.None;
         if (averageViews)
         {
@@ -52,28 +58,21 @@ public static class NetworkExport
         current = Add(graph, "Flatten", "head_flatten", [current], ("axis", 1L));
 
         var layers = denseLayers;
+        var dense = new List<(string Weight, string Output)>();
         for (var i = 0; i < layers.Count; i++)
         {
             var last = i == layers.Count - 1;
             var name = last ? "head_output" : $"head_hidden{i}";
-            graph.Initializer.Add(Initializer($"{name}.weight", layers[i].weight!));
-            graph.Initializer.Add(Initializer($"{name}.bias", layers[i].bias!));
+            graph.Initializer.Add(Parameter($"{name}.weight", layers[i].weight!));
+            graph.Initializer.Add(Parameter($"{name}.bias", layers[i].bias!));
             current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L), output: last && averageViews ? ViewLogitsName : null);
+            dense.Add(($"{name}.weight", current));
             if (!last) current = Add(graph, "Relu", $"{name}_relu", [current]);
         }
         if (averageViews)
         {
             Add(graph, "Softmax", "head_softmax", [current], ("axis", 1L), output: "view_probabilities");
-            if (opset >= 18)
-            {
-                graph.Initializer.Add(new TensorProto { Name = "tta_batch_axis", DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { 0 } });
-                Add(graph, "ReduceMean", "tta_mean", ["view_probabilities", "tta_batch_axis"], ("keepdims", 1L), output: ProbabilitiesName);
-            }
-            else
-            {
-                Add(graph, "ReduceMean", "tta_mean", ["view_probabilities"], ("keepdims", 1L), output: ProbabilitiesName);
-                graph.Node[^1].Attribute.Add(new AttributeProto { Name = "axes", Type = AttributeProto.Types.AttributeType.Ints, Ints = { 0 } });
-            }
+            Reduce(graph, opset, "ReduceMean", "tta_mean", "view_probabilities", [0], keepDims: true, ProbabilitiesName, "tta_batch_axis");
             Add(graph, "Log", "tta_log", [ProbabilitiesName], output: LogitsName);
         }
         else
@@ -86,6 +85,11 @@ public static class NetworkExport
         var batch = backboneOutputShape[0];
         graph.Output.Add(OnnxGraphBuilder.Tensor(LogitsName, [batch, classes]));
         graph.Output.Add(OnnxGraphBuilder.Tensor(ProbabilitiesName, [batch, classes]));
+        if (heatmap is not null)
+        {
+            HeatmapOutput.Append(graph, opset, heatmap, dense, ProbabilitiesName, flips);
+            graph.Output.Add(OnnxGraphBuilder.Tensor(HeatmapOutput.Name, [batch, heatmap.Height, heatmap.Width]));
+        }
         File.WriteAllBytes(path, model.ToByteArray());
     }
 
@@ -135,25 +139,10 @@ public static class NetworkExport
         for (var i = 0; i < nodes.Count; i++) graph.Node.Insert(i, nodes[i]);
     }
 
-    static string Add(GraphProto graph, string op, string name, string[] inputs, (string Key, long Value)? attribute = null, string? output = null)
-    {
-        var node = new NodeProto { OpType = op, Name = name, Input = { inputs }, Output = { output ?? name + "_output" } };
-        if (attribute is { } a) node.Attribute.Add(new AttributeProto { Name = a.Key, Type = AttributeProto.Types.AttributeType.Int, I = a.Value });
-        graph.Node.Add(node);
-        return node.Output[0];
-    }
-
     static void Rename(GraphProto graph, string from, string to)
     {
         foreach (var node in graph.Node)
             for (var i = 0; i < node.Output.Count; i++)
                 if (node.Output[i] == from) node.Output[i] = to;
-    }
-
-    static TensorProto Initializer(string name, Parameter value)
-    {
-        var proto = new TensorProto { Name = name, Dims = { value.shape } };
-        OnnxTensors.Store(value, proto);
-        return proto;
     }
 }

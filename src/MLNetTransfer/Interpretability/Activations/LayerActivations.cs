@@ -1,3 +1,4 @@
+using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Import;
 using MLNetTransfer.Imaging;
 using static TorchSharp.torch;
@@ -20,7 +21,7 @@ public static class LayerActivations
     {
         var layers = graph.Layers;
         var position = layers.Select((l, i) => (l, i)).ToDictionary(p => p.l.Name, p => p.i);
-        var top = layers.ToList().FindLastIndex(l => l.Outputs.Contains(Cam.CamMethod.DefaultLayer(graph)));
+        var top = layers.ToList().FindLastIndex(l => l.Outputs.Contains(ExplainedLayer.Default(graph)));
         return BackboneStages.Find(graph)
             .Select(stage => stage.Layers.Where(n => position[n] <= top).Select(n => layers[position[n]])
                 .LastOrDefault(l => l.OpType == "Conv" || OnnxOperators.Activations.Contains(l.OpType))?.Outputs[0])

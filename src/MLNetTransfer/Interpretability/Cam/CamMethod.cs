@@ -21,6 +21,13 @@ public abstract class CamMethod : HeatmapMethod
     /// </summary>
     public bool EigenSmooth { get => eigenSmooth; init => eigenSmooth = value; }
 
+    /// <summary>
+    /// The maps stay at the explained layer's resolution (7 x 7 for ResNet18's last stage) instead of being upsampled to
+    /// the image's: what the saved model's Heatmap column holds. Not with <see cref="HeatmapMethod.AugmentationSmooth"/>,
+    /// whose zoomed views are placed at the image's size. Default: false.
+    /// </summary>
+    public bool AtLayerSize { get; init; }
+
     protected sealed override bool EigenSmoothed => EigenSmooth && !AlwaysProjects;
 
     private protected sealed override void SetEigenSmooth(bool value) => eigenSmooth = value;
@@ -40,6 +47,7 @@ public abstract class CamMethod : HeatmapMethod
         using var _ = no_grad();
         var weighted = WeightedActivations(new CamContext(network, images, layer, activations, gradients, classes));
         var map = Normalised(nn.functional.relu(Projects ? FirstComponent(weighted) : weighted.sum(1)));
+        if (AtLayerSize) return (map.MoveToOuterDisposeScope(), classes);
         var size = new long[] { images.shape[2], images.shape[3] };
         var upsampled = nn.functional.interpolate(map.unsqueeze(1), size, mode: InterpolationMode.Bilinear, align_corners: false).squeeze(1);
         return (upsampled.MoveToOuterDisposeScope(), classes);
@@ -93,21 +101,5 @@ public abstract class CamMethod : HeatmapMethod
         var classes = targetClasses
             ?? network.Head.forward(outputs[backbone.OutputName]).argmax(1).data<long>().ToArray();
         return (outputs[layer], null, classes);
-    }
-
-    /// <summary>
-    /// The layer Grad-CAM looks at by default: the input of the backbone's final global pooling, i.e. the output of the
-    /// last convolutional block (for ResNet18, the last residual stage's ReLU); in a network without one, the last
-    /// convolution's output, after its activation where one follows.
-    /// </summary>
-    public static string DefaultLayer(Backbones.Import.OnnxGraphModule backbone)
-    {
-        var layers = backbone.Layers;
-        var pool = layers.LastOrDefault(l => l.OpType is "GlobalAveragePool" or "AveragePool" or "GlobalMaxPool");
-        // A pool reading the graph's input directly has no layer before it to show.
-        if (pool is not null && pool.Inputs[0] != backbone.InputName) return pool.Inputs[0];
-        var conv = layers.LastOrDefault(l => l.OpType == "Conv")?.Outputs[0]
-                   ?? throw new Core.DataException("the network has no convolution whose output a heat-map could show; name the layer to explain");
-        return layers.FirstOrDefault(l => Backbones.Import.OnnxOperators.Activations.Contains(l.OpType) && l.Inputs[0] == conv)?.Outputs[0] ?? conv;
     }
 }

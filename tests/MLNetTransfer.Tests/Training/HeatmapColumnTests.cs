@@ -1,0 +1,123 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones;
+using MLNetTransfer.Backbones.Export;
+using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
+using MLNetTransfer.Interpretability.Cam;
+using MLNetTransfer.Tests.Experiments;
+using MLNetTransfer.Tests.Support;
+
+namespace MLNetTransfer.Tests.Training;
+
+/// <summary>
+/// The Heatmap column of model.zip ("export": { "heatmap": true }), scored by ML.NET and ONNX Runtime alone, against
+/// explain's Grad-CAM of the same photos at the layer's own resolution.
+/// </summary>
+public sealed class HeatmapColumnTests : IDisposable
+{
+    readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    const string Export = """ "export": { "heatmap": true }, """;
+
+    // A user's CNN at 32 x 32 with its own preprocessing: conv, ReLU, max pooling, conv, ReLU, global pooling.
+    void WriteUserCnn(bool convolutionAfterPooling = false)
+    {
+        var random = new Random(5);
+        float[] Values(int n) => Enumerable.Range(0, n).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var builder = new OnnxGraphBuilder("user-cnn").Input("image", 1, 3, 32, 32)
+            .Constant("w1", [8, 3, 3, 3], Values(216)).Constant("b1", [8], Values(8))
+            .Constant("w2", [6, 8, 3, 3], Values(432)).Constant("b2", [6], Values(6))
+            .Node("Conv", "conv1", ["image", "w1", "b1"], ["c1"], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1 } })
+            .Node("Relu", "relu1", ["c1"], ["r1"])
+            .Node("MaxPool", "pool1", ["r1"], ["p1"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 2, 2 }, ["strides"] = new long[] { 2, 2 } })
+            .Node("Conv", "conv2", ["p1", "w2", "b2"], ["c2"], new Dictionary<string, object> { ["pads"] = new long[] { 1, 1, 1, 1 } })
+            .Node("Relu", "relu2", ["c2"], ["r2"])
+            .Node("GlobalAveragePool", "gap", ["r2"], ["pooled"]);
+        if (convolutionAfterPooling)
+            builder.Constant("w3", [6, 6, 1, 1], Values(36)).Node("Conv", "mix", ["pooled", "w3"], ["mixed"]).Node("Flatten", "flatten", ["mixed"], ["features"]);
+        else
+            builder.Node("Flatten", "flatten", ["pooled"], ["features"]);
+        Directory.CreateDirectory(folder["configs"]);
+        builder.Output("features", 1, 6).Save(folder["configs/cnn.onnx"]);
+    }
+
+    const string UserCnn = """
+        "backbone": { "onnx": "cnn.onnx", "preprocessing": { "scale": 0.00392156862745098, "mean": [0.5, 0.4, 0.3], "std": [0.25, 0.25, 0.25] } },
+        """;
+
+    string NetworkConfig(string mode, string hidden, string extra) => Configs.Synthetic(folder, imagesPerClass: 12, head: null, extra:
+        $$""" "mode": "{{mode}}", "classifier": { "hiddenUnits": {{hidden}}, "dropout": 0.2 }, "training": { "batchSize": 4, "phases": [ { "epochs": 2, "learningRate": 0.003 } ] }, {{Export}} {{extra}} """);
+
+    [Theory]
+    [InlineData("feature-extraction", "", "")]
+    [InlineData("frozen-base", "[16]", "")]
+    [InlineData("fine-tune", "[]", "")]
+    [InlineData("frozen-base", "[16]", """ "testTimeAugmentation": "flips", """)]
+    [InlineData("from-scratch", "[16, 8]", """ "testTimeAugmentation": "horizontal-flip", "imageSize": { "width": 64, "height": 64 }, """)]
+    [InlineData("frozen-base", "[8]", "user-cnn")]
+    public void The_heatmap_column_is_explains_grad_cam_at_the_layers_resolution(string mode, string hidden, string extra)
+    {
+        if (extra == "user-cnn")
+        {
+            WriteUserCnn();
+            extra = UserCnn;
+        }
+        var config = mode == "feature-extraction" ? Configs.Synthetic(folder, imagesPerClass: 12, extra: Export) : NetworkConfig(mode, hidden, extra);
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+        var run = TrainedRun.Open(result.Folder);
+        var images = run.TestImages.Select(i => i.Path).ToList();
+
+        var column = Column(Path.Combine(result.Folder, "model.zip"), images);
+
+        using var explainable = run.Explainable();
+        var (inputs, _) = explainable.Prepare(images);
+        var (maps, _) = explainable.Explain(new GradCam { AtLayerSize = true }, inputs, explainable.DefaultLayer);
+        var (height, width) = (maps.shape[1], maps.shape[2]);
+        Assert.True(height > 1 && width > 1, $"a map of {height} x {width} shows no place");
+        var largest = 0f;
+        for (var i = 0; i < images.Count; i++)
+        {
+            Assert.Equal(height * width, column[i].Length);
+            var expected = maps[i].flatten().data<float>().ToArray();
+            largest = Math.Max(largest, column[i].Zip(expected, (a, b) => Math.Abs(a - b)).Max());
+            Assert.Equal(1f, column[i].Max(), 3);
+        }
+        Assert.True(largest <= 1e-4, $"largest |Heatmap - explain's Grad-CAM| = {largest:E2}");
+        // Maps that are alike everywhere would agree by accident.
+        Assert.True(column.Any(map => map.Min() < 0.5f), "every map is flat");
+    }
+
+    static float[][] Column(string model, IReadOnlyList<string> images)
+    {
+        var ml = new MLContext();
+        var loaded = ml.Model.Load(model, out _);
+        var data = ml.Data.LoadFromEnumerable(images.Select(i => new ExperimentRunTests.AppInput { ImagePath = i }));
+        return loaded.Transform(data).GetColumn<float[]>(HeatmapOutput.Name).ToArray();
+    }
+
+    [Fact]
+    public void A_light_gbm_head_is_refused_before_anything_runs()
+    {
+        var config = Configs.Synthetic(folder, head: """{ "trainer": "light-gbm" }""", extra: Export);
+        var e = Assert.Throws<ConfigException>(() => new ExperimentRunner().Run(ExperimentConfigReader.Read(config)));
+        Assert.Equal("export.heatmap", e.Field);
+        Assert.Contains("light-gbm head's trees have no gradient", e.Message);
+    }
+
+    [Theory]
+    [InlineData("feature-extraction")]
+    [InlineData("frozen-base")]
+    public void A_backbone_with_a_convolution_after_the_layer_is_refused_naming_the_node(string mode)
+    {
+        WriteUserCnn(convolutionAfterPooling: true);
+        var config = mode == "feature-extraction"
+            ? Configs.Synthetic(folder, extra: Export + UserCnn)
+            : NetworkConfig(mode, "[8]", UserCnn);
+        var e = Assert.Throws<ConfigException>(() => new ExperimentRunner().Run(ExperimentConfigReader.Read(config)));
+        Assert.Equal("export.heatmap", e.Field);
+        Assert.Contains("node 'mix' (Conv) lies between the explained layer 'r2' and the backbone's output", e.Message);
+    }
+}
