@@ -33,6 +33,9 @@ public static class HtmlReport
         Row(html, "backbone", run.Backbone.Name);
         Row(html, "seed", run.Seed.ToString(CultureInfo.InvariantCulture));
         if (run.Precision is { } precision) Row(html, "training precision", ConfigJson.Name(precision));
+        Row(html, "heat-maps in model.zip", report.ModelHeatmap is [var rows, var columns]
+            ? $"yes: the Heatmap column, Grad-CAM of the predicted class, {rows} x {columns}"
+            : "no (set export.heatmap to add them)");
         Row(html, "status", run.Status);
         Row(html, "started (UTC)", run.StartedUtc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture));
         Row(html, "time taken", run.Seconds is { } s ? $"{s:0.0} s" : "");

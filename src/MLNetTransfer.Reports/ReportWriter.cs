@@ -101,7 +101,8 @@ public static class ReportWriter
         var config = File.ReadAllText(folder.File(RunFolder.ConfigFile));
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
-            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking);
+            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
+            run.HeatmapSize is { } size ? [size.Height, size.Width] : null);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;

@@ -36,4 +36,20 @@ public sealed record Backbone(
     /// <summary>The same backbone with each ONNX file's path mapped by <paramref name="path"/> (to a run folder and back).</summary>
     public Backbone Relocated(Func<string, string> path) =>
         this with { Model = Model with { Path = path(Model.Path) }, Preprocessor = Preprocessor is null ? null : Preprocessor with { Path = path(Preprocessor.Path) } };
+
+    /// <summary>
+    /// Pixels as this backbone's pixel extraction gives them (its channel order and scale, planar) as planar RGB 0-255,
+    /// the form pictures are drawn from.
+    /// </summary>
+    public float[] Rgb(float[] pixels)
+    {
+        var plane = Width * Height;
+        var rgb = new float[pixels.Length];
+        for (var c = 0; c < 3; c++)
+        {
+            var source = ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
+            for (var i = 0; i < plane; i++) rgb[c * plane + i] = pixels[source * plane + i] / Scale;
+        }
+        return rgb;
+    }
 }

@@ -19,13 +19,24 @@ public static class ClassifierEvaluator
     }
 
     /// <summary>The predictions in <paramref name="scored"/> (Score and PredictedLabel columns), one row per image in order.</summary>
+    /// <param name="scored">The model's output.</param>
+    /// <param name="images">The images scored, in order, with their labels where known.</param>
+    /// <param name="progress">Told the count of images done after each.</param>
+    /// <param name="cancellation">Stops between images.</param>
+    /// <param name="alongside">
+    /// Other columns to read in the same pass (the model runs once per image): their names, and a function that gets
+    /// the cursor once and returns what to do with each row, given the row's index.
+    /// </param>
     public static IReadOnlyList<Prediction> Predictions(IDataView scored, IReadOnlyList<(string ImagePath, string? Label)> images,
-        IProgress<int>? progress = null, CancellationToken cancellation = default)
+        IProgress<int>? progress = null, CancellationToken cancellation = default,
+        (IReadOnlyList<string> Columns, Func<DataViewRow, Action<int>> Reader)? alongside = null)
     {
         var predictions = new List<Prediction>(images.Count);
-        using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel"));
+        IReadOnlyList<string> others = alongside?.Columns ?? [];
+        using var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name is "Score" or "PredictedLabel" || others.Contains(c.Name)));
         var score = cursor.GetGetter<VBuffer<float>>(scored.Schema["Score"]);
         var predicted = cursor.GetGetter<ReadOnlyMemory<char>>(scored.Schema["PredictedLabel"]);
+        var read = alongside?.Reader(cursor);
         VBuffer<float> scores = default;
         ReadOnlyMemory<char> label = default;
         while (cursor.MoveNext())
@@ -34,6 +45,7 @@ public static class ClassifierEvaluator
             score(ref scores);
             predicted(ref label);
             var image = images[predictions.Count];
+            read?.Invoke(predictions.Count);
             predictions.Add(new Prediction(image.ImagePath, image.Label, label.ToString(), scores.DenseValues().ToArray()));
             progress?.Report(predictions.Count);
         }

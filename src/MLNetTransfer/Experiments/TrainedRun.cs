@@ -1,4 +1,6 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Pipelines.Orientation;
@@ -61,6 +63,15 @@ public sealed class TrainedRun
     /// <summary>The run's model made differentiable for explanation, the way its kind of run was trained.</summary>
     /// <exception cref="DataException">A run whose network cannot be rebuilt (see the message).</exception>
     public Interpretability.ExplainableRun Explainable() => RunKind.Explainable(this);
+
+    /// <summary>
+    /// The rows and columns of the model's Heatmap column (<see cref="HeatmapOutput"/>), which holds one image's map row
+    /// by row; null where the model has none (it was saved without <c>export.heatmap</c>).
+    /// </summary>
+    public (int Height, int Width)? HeatmapSize =>
+        Model.GetOutputSchema(Pipelines.FeatureCache.ImagePathSchema()).GetColumnOrNull(HeatmapOutput.Name)?.Type is VectorDataViewType { Dimensions: [.., var height, var width] }
+            ? (height, width)
+            : null;
 
     /// <summary>The run's own test images, from dataset.json.</summary>
     public IReadOnlyList<LabeledImage> TestImages => Folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile).Test;

@@ -21,4 +21,37 @@ public static class HeatmapOverlay
             }
         PngFile.Save(bitmap, path);
     }
+
+    /// <summary>
+    /// A map [height * width] scaled bilinearly to [toHeight * toWidth], each pixel's centre mapped onto the map's (as
+    /// TorchSharp's interpolate does without align_corners): a model's small Heatmap column at the image's size.
+    /// </summary>
+    public static float[] Upsample(float[] map, int height, int width, int toHeight, int toWidth)
+    {
+        // Where an output pixel's centre falls on the map, and its two neighbours' weights.
+        static (int Low, int High, float Weight)[] Axis(int from, int to)
+        {
+            var scale = (double)from / to;
+            return Enumerable.Range(0, to).Select(i =>
+            {
+                var source = Math.Max(0, (i + 0.5) * scale - 0.5);
+                var low = Math.Min((int)source, from - 1);
+                return (low, Math.Min(low + 1, from - 1), (float)(source - low));
+            }).ToArray();
+        }
+        var (rows, columns) = (Axis(height, toHeight), Axis(width, toWidth));
+        var result = new float[toHeight * toWidth];
+        for (var y = 0; y < toHeight; y++)
+        {
+            var (top, bottom, dy) = rows[y];
+            for (var x = 0; x < toWidth; x++)
+            {
+                var (left, right, dx) = columns[x];
+                var upper = map[top * width + left] * (1 - dx) + map[top * width + right] * dx;
+                var lower = map[bottom * width + left] * (1 - dx) + map[bottom * width + right] * dx;
+                result[y * toWidth + x] = upper * (1 - dy) + lower * dy;
+            }
+        }
+        return result;
+    }
 }

@@ -65,7 +65,7 @@ public sealed class ExplainableRun : IDisposable
     public (Tensor Inputs, float[][] Rgb) Prepare(IReadOnlyList<string> images)
     {
         // Decode once with the model's own ML.NET resize and crop; its preprocessing graph then runs in TorchSharp.
-        var rgb = Extract(images).Select(ToRgb).ToArray();
+        var rgb = Extract(images).Select(backbone.Rgb).ToArray();
         using var _ = no_grad();
         return (Inputs(tensor(rgb.SelectMany(p => p).ToArray(), [images.Count, 3, Height, Width])), rgb);
     }
@@ -81,7 +81,7 @@ public sealed class ExplainableRun : IDisposable
     }
 
     /// <summary>An object mask (white on the object) resized and cropped as the model's images are: [H, W] in [0, 1].</summary>
-    public Tensor Mask(string file) => tensor(ToRgb(Extract([file])[0])[..(Width * Height)], [Height, Width]) / 255f;
+    public Tensor Mask(string file) => tensor(backbone.Rgb(Extract([file])[0])[..(Width * Height)], [Height, Width]) / 255f;
 
     float[][] Extract(IReadOnlyList<string> images)
     {
@@ -116,19 +116,6 @@ public sealed class ExplainableRun : IDisposable
         var averaged = views.Select((view, v) => Flipped(maps.narrow(0, v * n, n), view.Select(d => d - 1).ToArray())).Aggregate((a, b) => a + b) / views.Count;
         averaged = averaged / averaged.amax([1, 2], keepdim: true).clamp_min(1e-8);
         return (averaged.MoveToOuterDisposeScope(), classes);
-    }
-
-    // Extracted pixels are in the backbone's channel order and scale; pictures are RGB 0-255.
-    float[] ToRgb(float[] pixels)
-    {
-        var plane = Width * Height;
-        var rgb = new float[pixels.Length];
-        for (var c = 0; c < 3; c++)
-        {
-            var source = backbone.ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
-            for (var i = 0; i < plane; i++) rgb[c * plane + i] = pixels[source * plane + i] / backbone.Scale;
-        }
-        return rgb;
     }
 
     public void Dispose()

@@ -63,6 +63,30 @@ public sealed class CliTests : IDisposable
         Assert.Contains("on 24 images", other.Output);
     }
 
+    [Fact]
+    public void Predict_draws_heatmaps_from_the_model_column_and_says_how_to_get_one()
+    {
+        var config = Configs.Synthetic(folder, extra: """ "export": { "heatmap": true }, """);
+        Assert.Equal(0, Run("train", config, "--no-report").ExitCode);
+        var runFolder = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
+
+        var predict = Run("predict", runFolder, folder["data/synthetic/cat"], "--heatmaps", folder["heatmaps"]);
+        Assert.Equal(0, predict.ExitCode);
+        Assert.Contains($"12 heat-maps from model.zip written to {folder["heatmaps"]}", predict.Output.Replace("\n", ""));
+        var overlays = Directory.GetFiles(folder["heatmaps"], "*.png");
+        Assert.Equal(12, overlays.Length);
+        using var overlay = SkiaSharp.SKBitmap.Decode(overlays[0]);
+        Assert.Equal((224, 224), (overlay.Width, overlay.Height));
+
+        // A model saved without the column: the message says how to train one with it.
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"heatmap\": true", "\"heatmap\": false"));
+        Assert.Equal(0, Run("train", config, "--no-report").ExitCode);
+        var plain = Directory.GetDirectories(folder["runs/synthetic-test"]).Single(d => d != runFolder);
+        var refused = Run("predict", plain, folder["data/synthetic/cat"], "--heatmaps", folder["more"]);
+        Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
+        Assert.Contains("the model has no Heatmap column; train it with \"export\": { \"heatmap\": true }", refused.Output.Replace("\n", ""));
+    }
+
     [Theory]
     [InlineData("""{ "trainer": "lbfgs-maximum-entropy" }""", "")]
     [InlineData(null, """ "mode": "fine-tune", "classifier": { "hiddenUnits": [16] }, "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]

@@ -26,7 +26,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     public void The_report_shows_the_numbers_of_metrics_json_and_embeds_every_picture()
     {
         TorchRuntime.EnsureStarted();
-        var run = Train(""" "mode": "frozen-base", "augmentation": { "horizontalFlip": true }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, """, head: null);
+        var run = Train(""" "mode": "frozen-base", "augmentation": { "horizontalFlip": true }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, "export": { "heatmap": true }, """, head: null);
         var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
         var html = Html(run);
 
@@ -40,6 +40,9 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(metrics.RootElement.GetProperty("validation").GetProperty("accuracy").GetDouble(), Shown("validation-accuracy"));
         // The precision the network trained in, as run.json records it.
         Assert.Contains($"<th>training precision</th><td>{ConfigJson.Name(run.Record.Precision!.Value)}</td>", html);
+        // ResNet18's last stage is 7 x 7 at 224 x 224.
+        Assert.Contains("<th>heat-maps in model.zip</th><td>yes: the Heatmap column, Grad-CAM of the predicted class, 7 x 7</td>", html);
+        Assert.Equal([7, 7], report.ModelHeatmap!);
 
         // report.json holds the same numbers.
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(run.Folder, ReportWriter.JsonFile)));
@@ -131,6 +134,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.All(report.LeastConfident, e => Assert.Empty(e.Overlay));
         var html = Html(run);
         Assert.Contains("No heat-maps, activations or filter pictures for this run", html);
+        Assert.Contains("<th>heat-maps in model.zip</th><td>no (set export.heatmap to add them)</td>", html);
         Assert.Equal(run.Metrics.Test.Accuracy, double.Parse(MetricValue(html, "test-accuracy"), System.Globalization.CultureInfo.InvariantCulture));
     }
 

@@ -18,6 +18,8 @@ public sealed class HeatmapColumnTests : IDisposable
 {
     readonly TempFolder folder = new();
 
+    public HeatmapColumnTests() => TorchRuntime.EnsureStarted();
+
     public void Dispose() => folder.Dispose();
 
     const string Export = """ "export": { "heatmap": true }, """;
@@ -119,5 +121,20 @@ public sealed class HeatmapColumnTests : IDisposable
         var e = Assert.Throws<ConfigException>(() => new ExperimentRunner().Run(ExperimentConfigReader.Read(config)));
         Assert.Equal("export.heatmap", e.Field);
         Assert.Contains("node 'mix' (Conv) lies between the explained layer 'r2' and the backbone's output", e.Message);
+    }
+
+    [Theory]
+    [InlineData(7, 7, 224, 224)]
+    [InlineData(3, 5, 10, 7)]
+    [InlineData(2, 2, 5, 9)]
+    public void An_upsampled_column_matches_torchs_bilinear_interpolation(int height, int width, int toHeight, int toWidth)
+    {
+        var random = new Random(height * 31 + width);
+        var map = Enumerable.Range(0, height * width).Select(_ => random.NextSingle()).ToArray();
+        var upsampled = MLNetTransfer.Imaging.HeatmapOverlay.Upsample(map, height, width, toHeight, toWidth);
+        using var expected = TorchSharp.torch.nn.functional.interpolate(TorchSharp.torch.tensor(map, [1, 1, height, width]), [toHeight, toWidth],
+            mode: TorchSharp.torch.InterpolationMode.Bilinear, align_corners: false);
+        var difference = upsampled.Zip(expected.flatten().data<float>().ToArray(), (a, b) => Math.Abs(a - b)).Max();
+        Assert.True(difference < 1e-5, $"largest difference {difference:E2}");
     }
 }

@@ -22,6 +22,10 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
         [CommandOption("--csv <FILE>")]
         [Description("Also write the predictions, with every class's probability, to this CSV file.")]
         public string? Csv { get; init; }
+
+        [CommandOption("--heatmaps <DIR>")]
+        [Description("Also draw each image's heat-map from model.zip's Heatmap column (a model trained with export.heatmap) into this folder, with ML.NET and ONNX Runtime alone.")]
+        public string? Heatmaps { get; init; }
     }
 
     protected override int Run(Settings settings, CancellationToken cancellation)
@@ -30,7 +34,10 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
         var files = ImageFolder.FilesIn(settings.Images).ToList();
         if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
 
-        var predictions = ClassifierEvaluator.Predict(run.Ml, run.Model, files.Select(f => (f, (string?)null)).ToList(), cancellation: cancellation);
+        var overlays = settings.Heatmaps is { } heatmaps ? new ModelHeatmapOverlays(run, heatmaps) : null;
+        var input = run.Ml.Data.LoadFromEnumerable(files.Select(f => new ImageInput { ImagePath = f }));
+        var predictions = ClassifierEvaluator.Predictions(run.Model.Transform(input), files.Select(f => (f, (string?)null)).ToList(),
+            cancellation: cancellation, alongside: overlays?.Reader(files));
         var table = new Table().Border(TableBorder.Rounded).AddColumns("image", "predicted", "probability");
         foreach (var p in predictions)
             table.AddRow(Markup.Escape(p.ImagePath), Markup.Escape(p.PredictedLabel), MetricsTables.Percent(p.Scores.Max()));
@@ -40,6 +47,7 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
             File.WriteAllText(csv, PredictionsCsv.Format(predictions, run.Classes));
             Console.WriteLine($"written to {Path.GetFullPath(csv)}");
         }
+        if (overlays is not null) Console.WriteLine($"{overlays.Files.Count} heat-maps from model.zip written to {Path.GetFullPath(settings.Heatmaps!)}");
         return ExitCodes.Success;
     }
 }
