@@ -101,6 +101,29 @@ public sealed class HeatmapColumnTests : IDisposable
     }
 
     [Fact]
+    public void The_apps_overlay_is_drawn_from_model_zip_alone_over_the_photo_it_explains()
+    {
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(Configs.Synthetic(folder, imagesPerClass: 12, extra: Export)));
+        var model = Path.Combine(result.Folder, "model.zip");
+        var photo = TrainedRun.Open(result.Folder).TestImages[0].Path;
+
+        var (prediction, rows, columns) = HeatmapApp.Overlay.Draw(model, photo, folder["overlay.png"]);
+
+        Assert.Equal((7, 7), (rows, columns));
+        var predicted = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')).Single(r => r[0] == photo);
+        Assert.Equal(predicted[2], prediction.PredictedLabel);
+        Assert.Equal(Column(model, [photo])[0], prediction.Heatmap);
+        using var original = SkiaSharp.SKBitmap.Decode(photo);
+        using var overlay = SkiaSharp.SKBitmap.Decode(folder["overlay.png"]);
+        Assert.Equal((original.Width, original.Height), (overlay.Width, overlay.Height));
+        // Where the map is hottest the overlay is redder than the photo.
+        var hottest = Array.IndexOf(prediction.Heatmap, prediction.Heatmap.Max());
+        var (x, y) = ((hottest % columns + 0.5) * original.Width / columns, (hottest / columns + 0.5) * original.Height / rows);
+        var (before, after) = (original.GetPixel((int)x, (int)y), overlay.GetPixel((int)x, (int)y));
+        Assert.True(after.Red - after.Blue > before.Red - before.Blue, $"at ({x:0}, {y:0}) the photo is {before}, the overlay {after}");
+    }
+
+    [Fact]
     public void A_light_gbm_head_is_refused_before_anything_runs()
     {
         var config = Configs.Synthetic(folder, head: """{ "trainer": "light-gbm" }""", extra: Export);
