@@ -6,6 +6,7 @@ using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
 using MLNetTransfer.Cli.Commands.Explain;
+using MLNetTransfer.Cli.Commands.Export;
 using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
 using MLNetTransfer.Cli.Commands.Report;
@@ -29,6 +30,9 @@ public static class CliSetup
         config.AddCommand<PredictCommand>("predict")
             .WithDescription("Classify images (files or folders) with a run's model.")
             .WithExample("predict", "runs/quickstart/20261127-120000", "cat.jpg", "more-photos/");
+        config.AddCommand<ExportCommand>("export")
+            .WithDescription("Save a run's model.zip again with more outputs: --heatmap adds where the model looked (the Heatmap column), for a run trained without export.heatmap.")
+            .WithExample("export", "runs/quickstart/20261127-120000", "--heatmap");
         config.AddCommand<ExplainCommand>("explain")
             .WithDescription("Write heat-map overlays (Grad-CAM by default; nine other CAM methods and three pixel attributions, or the run's best by its ranking) showing where a run's model looks in each image, with their quality figures.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");

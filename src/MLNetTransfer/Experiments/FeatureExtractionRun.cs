@@ -1,4 +1,5 @@
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Export;
 using MLNetTransfer.Backbones.Import;
@@ -61,31 +62,52 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         if (config.Export is not { Heatmap: true }) return new Model(run, extractor, featurizer, backboneKey, [head, toValue]);
 
         // The Heatmap column: a featurizer that also outputs the explained layer, and a graph with the head's weights after it.
-        var heatmap = HeatmapFor(run, LinearHeadReader.Read(head));
+        FeatureExtractionHeatmap heatmap;
+        try
+        {
+            heatmap = HeatmapFor(backbone, head, run.Folder.Path);
+        }
+        catch (DataException e)
+        {
+            throw new ConfigException(run.Definition.ConfigPath, "export.heatmap", e.Message, e);
+        }
         run.Owned.Add(heatmap);
-        var layerFeaturizer = new Lazy<ITransformer>(() => heatmap.Featurizer(ml.Transforms).Fit(noImages));
-        var column = heatmap.Column(ml.Transforms).Fit(toValue.Transform(head.Transform(layerFeaturizer.Value.Transform(noImages))));
-        return new Model(run, extractor, layerFeaturizer, backboneKey, [head, toValue], ($"{backboneKey}\nheat-map of {heatmap.Layer.Name}", column));
+        var (layerFeaturizer, column) = WithColumn(ml, heatmap, [head, toValue]);
+        return new Model(run, extractor, new Lazy<ITransformer>(() => layerFeaturizer), backboneKey, [head, toValue], ($"{backboneKey}\nheat-map of {heatmap.Layer.Name}", column));
     }
 
-    // The explained layer (checked: only pooling and reshaping may follow it) and the head's weights as ONNX graphs.
-    static FeatureExtractionHeatmap HeatmapFor(RunContext run, ClassifierHead head)
+    // The head's weights and the backbone's explained layer as ONNX graphs in the folder.
+    static FeatureExtractionHeatmap HeatmapFor(Backbone backbone, ITransformer head, string folder)
     {
-        TorchRuntime.EnsureStarted();
-        var stage = run.Backbone.Model;
-        var model = OnnxModelInfo.Parse(stage.Path);
-        using var graph = OnnxGraphModule.Load(model, stage.InputName, stage.OutputName);
-        var layer = ExplainedLayer.Default(graph);
-        if (HeatmapOutput.Obstacle(model.Graph, layer, stage.OutputName) is { } obstacle)
-            throw new ConfigException(run.Definition.ConfigPath, "export.heatmap", $"cannot be computed in the saved model: {obstacle}");
-        long[] inputShape = [.. OnnxModelInfo.Of(model).Inputs.Single(i => i.Name == stage.InputName).Shape.Select(d => d ?? 1)];
-        long[] shape;
-        using (TorchSharp.torch.no_grad())
-        using (var input = TorchSharp.torch.zeros(inputShape))
-            shape = graph.Run(new Dictionary<string, TorchSharp.torch.Tensor> { [stage.InputName] = input }, [layer])[layer].shape;
-        using (head)
-            return FeatureExtractionHeatmap.Write(run.Backbone, new HeatmapLayer(layer, shape[1], shape[2], shape[3]),
-                head.DenseLayers[0].weight!.data<float>().ToArray(), run.Folder.Path);
+        ClassifierHead linear;
+        try
+        {
+            linear = LinearHeadReader.Read(head);
+        }
+        catch (NotSupportedException e)
+        {
+            throw new DataException($"{e.Message}: a light-gbm head's trees have no gradient to weigh the channels by", e);
+        }
+        using (linear) return FeatureExtractionHeatmap.Write(backbone, linear.DenseLayers[0].weight!.data<float>().ToArray(), folder);
+    }
+
+    // The featurizer that also outputs the layer, and the column's step fitted after the head's transformers.
+    static (ITransformer Featurizer, ITransformer Column) WithColumn(MLContext ml, FeatureExtractionHeatmap heatmap, IReadOnlyList<ITransformer> head)
+    {
+        var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
+        var featurizer = heatmap.Featurizer(ml.Transforms).Fit(noImages);
+        var scored = head.Aggregate(featurizer.Transform(noImages), (data, transformer) => transformer.Transform(data));
+        return (featurizer, heatmap.Column(ml.Transforms).Fit(scored));
+    }
+
+    /// <summary>The run's model.zip saved again with the Heatmap column (featurizer, head, column).</summary>
+    /// <exception cref="DataException">A head or backbone the column cannot be computed for.</exception>
+    public static void SaveWithHeatmap(TrainedRun run)
+    {
+        var parts = ((IEnumerable<ITransformer>)run.Model).ToList();
+        using var heatmap = HeatmapFor(run.Backbone, parts[1], run.Folder.Path);
+        var (featurizer, column) = WithColumn(run.Ml, heatmap, parts[1..]);
+        run.Save(new TransformerChain<ITransformer>([featurizer, .. parts[1..], column]));
     }
 
     // With a Heatmap column the saved featurizer also outputs the layer, so its stored copy has a key of its own; the

@@ -132,6 +132,43 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
         return new ExplainableRun(run.Ml, backbone, new TransferNetwork(network, identity), run.Classes, flips);
     }
 
+    /// <summary>
+    /// The run's network.onnx with the Heatmap output added (<see cref="NetworkExport.AddHeatmap"/>), and model.zip saved
+    /// again with the column: the same chain, its network stage reading the new file.
+    /// </summary>
+    /// <exception cref="DataException">More than pooling and reshaping follows the explained layer.</exception>
+    public static void SaveWithHeatmap(TrainedRun run)
+    {
+        TorchRuntime.EnsureStarted();
+        var backbone = run.Backbone;
+        var path = run.Folder.File(TransferLearningTrainer.NetworkFileName);
+        var exported = OnnxModelInfo.Parse(path);
+        // The layer of the backbone part of the network, as the trainer finds it.
+        var input = OnnxModelInfo.Of(exported).Inputs.Single();
+        var viewsInput = NetworkExport.Flips(exported) != TestTimeAugmentation.None ? NetworkExport.ViewsName : input.Name;
+        HeatmapLayer layer;
+        using (var network = OnnxGraphModule.Load(exported, viewsInput, backbone.Model.OutputName))
+        {
+            var name = ExplainedLayer.Default(network);
+            if (HeatmapOutput.Obstacle(exported.Graph, name, backbone.Model.OutputName) is { } obstacle)
+                throw new DataException($"{path}: the heat-map cannot be computed in the saved model: {obstacle}");
+            using var _ = no_grad();
+            using var zero = zeros([.. input.Shape.Select(d => d ?? 1)]);
+            var shape = network.Run(new Dictionary<string, Tensor> { [viewsInput] = zero }, [name])[name].shape;
+            layer = new HeatmapLayer(name, shape[1], shape[2], shape[3]);
+        }
+        NetworkExport.AddHeatmap(exported, layer);
+        AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, Google.Protobuf.MessageExtensions.ToByteArray(exported)));
+
+        // The saved chain is pixels, then the trained part (the ONNX stages, then the classifier), then the label's names.
+        var parts = ((IEnumerable<ITransformer>)run.Model).ToList();
+        var trained = ((IEnumerable<ITransformer>)parts[1]).ToList();
+        var stage = backbone.Model with { Path = path, OutputName = NetworkExport.LogitsName };
+        var (scoring, _) = run.Ml.Transforms.ApplyOnnxStages(backbone.Preprocessor is { } pre ? [pre, stage] : [stage], "Pixels", stage, [HeatmapOutput.Name]);
+        var onnx = scoring.Fit(parts[0].Transform(run.Ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>())));
+        run.Save(new TransformerChain<ITransformer>(parts[0], new TransformerChain<ITransformer>([onnx, .. trained[1..]]), parts[2]));
+    }
+
     sealed class LabeledPath
     {
         public string ImagePath { get; set; } = "";

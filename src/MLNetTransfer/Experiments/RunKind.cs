@@ -19,6 +19,14 @@ abstract class RunKind
         ? FeatureExtractionRun.Reopen(run)
         : NetworkRun.Reopen(run);
 
+    /// <summary>Saves the finished run's model.zip again with the Heatmap column, the way its kind builds it.</summary>
+    /// <exception cref="Core.DataException">A run whose model cannot have the column (see the message).</exception>
+    public static void AddHeatmap(TrainedRun run)
+    {
+        if (run.Record.Mode == TrainingMode.FeatureExtraction) FeatureExtractionRun.SaveWithHeatmap(run);
+        else NetworkRun.SaveWithHeatmap(run);
+    }
+
     /// <summary>Trains the run's model on <see cref="RunContext.Split"/>'s training images.</summary>
     public abstract ITrainedModel Train(RunContext run);
 

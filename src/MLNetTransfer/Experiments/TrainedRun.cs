@@ -73,6 +73,21 @@ public sealed class TrainedRun
             ? (height, width)
             : null;
 
+    /// <summary>
+    /// Saves model.zip again with the Heatmap column (as <c>"export": { "heatmap": true }</c> would have), scoring as
+    /// before: the column for a run trained without it. Open the run again to use the new model.
+    /// </summary>
+    /// <exception cref="DataException">The model has the column already, or cannot have it (see the message).</exception>
+    public void AddHeatmap()
+    {
+        if (HeatmapSize is not null) throw new DataException($"{Folder.Path}: the model already has a {HeatmapOutput.Name} column");
+        RunKind.AddHeatmap(this);
+    }
+
+    /// <summary>Replaces model.zip with <paramref name="model"/>, renamed into place once whole.</summary>
+    internal void Save(ITransformer model) =>
+        AtomicFile.Write(Folder.File(RunFolder.ModelFile), temporary => Ml.Model.Save(model, Pipelines.FeatureCache.ImagePathSchema(), temporary));
+
     /// <summary>The run's own test images, from dataset.json.</summary>
     public IReadOnlyList<LabeledImage> TestImages => Folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile).Test;
 }

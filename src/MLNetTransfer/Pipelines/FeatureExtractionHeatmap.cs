@@ -3,7 +3,10 @@ using Microsoft.ML;
 using Microsoft.ML.Transforms.Onnx;
 using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Export;
+using MLNetTransfer.Backbones.Import;
+using MLNetTransfer.Core;
 using Onnx;
+using static TorchSharp.torch;
 
 namespace MLNetTransfer.Pipelines;
 
@@ -33,15 +36,28 @@ public sealed class FeatureExtractionHeatmap : IDisposable
     /// <summary>The explained layer.</summary>
     public HeatmapLayer Layer { get; }
 
-    /// <summary>Writes the two graphs into <paramref name="folder"/>.</summary>
-    /// <param name="backbone">The run's backbone; its network must pass <see cref="HeatmapOutput.Obstacle"/> for the layer.</param>
-    /// <param name="layer">The explained layer and its size.</param>
+    /// <summary>Writes the two graphs into <paramref name="folder"/>, for the backbone's explained layer (<see cref="ExplainedLayer.Default"/>).</summary>
+    /// <param name="backbone">The run's backbone.</param>
     /// <param name="weights">The linear head's weights, [classes, features] row by row; the features are the layer's channels pooled.</param>
     /// <param name="folder">Where the files go until the model is saved.</param>
-    public static FeatureExtractionHeatmap Write(Backbone backbone, HeatmapLayer layer, float[] weights, string folder)
+    /// <exception cref="DataException">More than pooling and reshaping follows the layer (the message names the node).</exception>
+    public static FeatureExtractionHeatmap Write(Backbone backbone, float[] weights, string folder)
     {
+        TorchRuntime.EnsureStarted();
+        var stage = backbone.Model;
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(stage.Path));
+        using var graph = OnnxGraphModule.Load(model, stage.InputName, stage.OutputName);
+        var name = ExplainedLayer.Default(graph);
+        if (HeatmapOutput.Obstacle(model.Graph, name, stage.OutputName) is { } obstacle)
+            throw new DataException($"the heat-map cannot be computed in the saved model: {obstacle}");
+        long[] inputShape = [.. OnnxModelInfo.Of(model).Inputs.Single(i => i.Name == stage.InputName).Shape.Select(d => d ?? 1)];
+        long[] shape;
+        using (no_grad())
+        using (var input = zeros(inputShape))
+            shape = graph.Run(new Dictionary<string, Tensor> { [stage.InputName] = input }, [name])[name].shape;
+        var layer = new HeatmapLayer(name, shape[1], shape[2], shape[3]);
+
         var classes = weights.Length / layer.Channels;
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(backbone.Model.Path));
         model.Graph.Output.Add(OnnxGraphBuilder.Tensor(layer.Name, [1, layer.Channels, layer.Height, layer.Width]));
         var featurizer = Path.Combine(folder, "featurizer-" + Path.GetFileName(backbone.Model.Path));
         File.WriteAllBytes(featurizer, model.ToByteArray());

@@ -69,16 +69,22 @@ public sealed class HeatmapColumnTests : IDisposable
         }
         var config = mode == "feature-extraction" ? Configs.Synthetic(folder, imagesPerClass: 12, extra: Export) : NetworkConfig(mode, hidden, extra);
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
-        var run = TrainedRun.Open(result.Folder);
+        AssertColumnIsExplainsGradCam(result.Folder);
+    }
+
+    static void AssertColumnIsExplainsGradCam(string runFolder)
+    {
+        var run = TrainedRun.Open(runFolder);
         var images = run.TestImages.Select(i => i.Path).ToList();
 
-        var column = Column(Path.Combine(result.Folder, "model.zip"), images);
+        var column = Column(Path.Combine(runFolder, "model.zip"), images);
 
         using var explainable = run.Explainable();
         var (inputs, _) = explainable.Prepare(images);
         var (maps, _) = explainable.Explain(new GradCam { AtLayerSize = true }, inputs, explainable.DefaultLayer);
         var (height, width) = (maps.shape[1], maps.shape[2]);
         Assert.True(height > 1 && width > 1, $"a map of {height} x {width} shows no place");
+        Assert.Equal(((int)height, (int)width), run.HeatmapSize);
         var largest = 0f;
         for (var i = 0; i < images.Count; i++)
         {
@@ -90,6 +96,32 @@ public sealed class HeatmapColumnTests : IDisposable
         Assert.True(largest <= 1e-4, $"largest |Heatmap - explain's Grad-CAM| = {largest:E2}");
         // Maps that are alike everywhere would agree by accident.
         Assert.True(column.Any(map => map.Min() < 0.5f), "every map is flat");
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(""" "mode": "frozen-base", "classifier": { "hiddenUnits": [16] }, "testTimeAugmentation": "horizontal-flip", "training": { "batchSize": 4, "phases": [ { "epochs": 1 } ] }, """)]
+    public void Export_adds_the_column_to_a_run_trained_without_it_and_keeps_its_predictions(string extra)
+    {
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(Configs.Synthetic(folder, imagesPerClass: 12, head: extra == "" ? """{ "trainer": "lbfgs-maximum-entropy" }""" : null, extra: extra)));
+        Assert.Null(TrainedRun.Open(result.Folder).HeatmapSize);
+
+        var app = new Spectre.Console.Cli.Testing.CommandAppTester();
+        app.Configure(MLNetTransfer.Cli.CliSetup.Configure);
+        var export = app.Run("export", result.Folder, "--heatmap");
+        Assert.Equal(0, export.ExitCode);
+        Assert.Contains("now outputs a 7 x 7 Heatmap column beside Score", export.Output.Replace("\n", ""));
+
+        AssertColumnIsExplainsGradCam(result.Folder);
+        var run = TrainedRun.Open(result.Folder);
+        var scored = MLNetTransfer.Evaluation.ClassifierEvaluator.Predict(run.Ml, run.Model, run.TestImages.Select(i => (i.Path, (string?)i.Label)).ToList());
+        var saved = File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        Assert.Equal(saved.Select(r => r[2]), scored.Select(p => p.PredictedLabel));
+        Assert.Equal(saved.Select(r => float.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)), scored.Select(p => p.Scores[0]), (a, b) => Math.Abs(a - b) < 1e-4);
+
+        var again = app.Run("export", result.Folder, "--heatmap");
+        Assert.Equal(MLNetTransfer.Cli.ExitCodes.BadInput, again.ExitCode);
+        Assert.Contains("the model already has a Heatmap column", again.Output.Replace("\n", ""));
     }
 
     static float[][] Column(string model, IReadOnlyList<string> images)

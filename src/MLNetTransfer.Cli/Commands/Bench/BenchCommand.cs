@@ -90,7 +90,11 @@ public sealed class BenchCommand(IAnsiConsole console) : GuardedCommand<BenchCom
             cancellation.ThrowIfCancellationRequested();
             measurements.AddRange(figures);
         }
-        if (settings.Measures("extraction")) Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
+        if (settings.Measures("extraction"))
+        {
+            Add(FeatureExtractionBench.Run(backbone, images, settings.Seconds, inferenceLimit));
+            Add([ModelHeatmapBench.Run(backbone, images, settings.Seconds)]);
+        }
         if (settings.Measures("rerun"))
         {
             try

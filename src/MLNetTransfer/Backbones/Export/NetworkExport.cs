@@ -58,7 +58,6 @@ public static class NetworkExport
         current = Add(graph, "Flatten", "head_flatten", [current], ("axis", 1L));
 
         var layers = denseLayers;
-        var dense = new List<(string Weight, string Output)>();
         for (var i = 0; i < layers.Count; i++)
         {
             var last = i == layers.Count - 1;
@@ -66,7 +65,6 @@ public static class NetworkExport
             graph.Initializer.Add(Parameter($"{name}.weight", layers[i].weight!));
             graph.Initializer.Add(Parameter($"{name}.bias", layers[i].bias!));
             current = Add(graph, "Gemm", name, [current, $"{name}.weight", $"{name}.bias"], ("transB", 1L), output: last && averageViews ? ViewLogitsName : null);
-            dense.Add(($"{name}.weight", current));
             if (!last) current = Add(graph, "Relu", $"{name}_relu", [current]);
         }
         if (averageViews)
@@ -85,12 +83,27 @@ public static class NetworkExport
         var batch = backboneOutputShape[0];
         graph.Output.Add(OnnxGraphBuilder.Tensor(LogitsName, [batch, classes]));
         graph.Output.Add(OnnxGraphBuilder.Tensor(ProbabilitiesName, [batch, classes]));
-        if (heatmap is not null)
-        {
-            HeatmapOutput.Append(graph, opset, heatmap, dense, ProbabilitiesName, flips);
-            graph.Output.Add(OnnxGraphBuilder.Tensor(HeatmapOutput.Name, [batch, heatmap.Height, heatmap.Width]));
-        }
+        if (heatmap is not null) AddHeatmap(model, heatmap);
         File.WriteAllBytes(path, model.ToByteArray());
+    }
+
+    /// <summary>
+    /// Adds the <see cref="HeatmapOutput.Name"/> output to a network written by <see cref="Write"/> without it: the
+    /// column for a run trained before it was asked for.
+    /// </summary>
+    /// <param name="model">The network, changed in place.</param>
+    /// <param name="layer">The explained layer, which <see cref="HeatmapOutput.Obstacle"/> found no obstacle after.</param>
+    public static void AddHeatmap(ModelProto model, HeatmapLayer layer)
+    {
+        var graph = model.Graph;
+        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
+        var weights = graph.Initializer.Select(i => i.Name).ToHashSet();
+        // Write names the head's Gemm nodes head_hidden0, head_hidden1, ..., head_output.
+        var dense = Enumerable.Range(0, int.MaxValue).Select(i => $"head_hidden{i}").TakeWhile(name => weights.Contains($"{name}.weight"))
+            .Select(name => ($"{name}.weight", $"{name}_output")).Append(("head_output.weight", "")).ToList();
+        HeatmapOutput.Append(graph, opset, layer, dense, ProbabilitiesName, Flips(model));
+        var batch = graph.Output.Single(o => o.Name == ProbabilitiesName).Type.TensorType.Shape.Dim[0].DimValue;
+        graph.Output.Add(OnnxGraphBuilder.Tensor(HeatmapOutput.Name, [batch, layer.Height, layer.Width]));
     }
 
     /// <summary>The flips a network written by <see cref="Write"/> averages over; none for one that does not.</summary>
