@@ -255,6 +255,7 @@ public sealed class CliTests : IDisposable
             measurements.Single(m => m.Key.StartsWith(name, StringComparison.Ordinal)).Value.GetProperty("References").EnumerateObject().Select(r => r.Name).ToArray();
         Assert.Equal(["raw ONNX Runtime", "raw ONNX Runtime, batches of 16", "arithmetic limit"], References("feature extraction, framework ("));
         Assert.Equal(["raw ONNX Runtime"], References("model.zip's ML.NET chain"));
+        Assert.Equal(["without the column"], References("model.zip's chain with its Heatmap column"));
         Assert.Contains("TorchVision resnet18", References("fine-tuning step, framework trainer ("));
         Assert.Contains("bare loop, same network", References("fine-tuning step, framework trainer ("));
         Assert.Equal(["forward pass"], References("Grad-CAM"));
