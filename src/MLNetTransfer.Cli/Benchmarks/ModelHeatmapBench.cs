@@ -2,7 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetTransfer.Backbones;
 using MLNetTransfer.Backbones.Export;
-using MLNetTransfer.Interpretability;
+using MLNetTransfer.Experiments;
 using MLNetTransfer.Pipelines;
 
 namespace MLNetTransfer.Cli.Benchmarks;
@@ -20,17 +20,16 @@ public static class ModelHeatmapBench
         var data = ml.Data.LoadFromEnumerable(images.Select((image, i) => new Labelled { ImagePath = image, Label = i % 2 == 0 ? "a" : "b" }));
         var featurizer = ml.Transforms.ExtractBackboneFeatures(backbone).Fit(data);
         var features = ml.Data.Cache(featurizer.Transform(data));
-        var head = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label")
-            .Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Features")).Fit(features);
+        // Keyed apart from the head, as a run keys its labels: scoring then needs no label column.
+        var keyed = ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label").Fit(features).Transform(features);
+        var head = ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy("LabelKey", "Features").Fit(keyed);
         var plain = new TransformerChain<ITransformer>(featurizer, head);
 
         var folder = Directory.CreateTempSubdirectory("mlnet-transfer-heatmap-bench").FullName;
         try
         {
-            using var linear = LinearHeadReader.Read(head);
-            using var heatmap = FeatureExtractionHeatmap.Write(backbone, linear.DenseLayers[0].weight!.data<float>().ToArray(), folder);
-            var layerFeaturizer = heatmap.Featurizer(ml.Transforms).Fit(data);
-            var column = heatmap.Column(ml.Transforms).Fit(head.Transform(layerFeaturizer.Transform(data)));
+            using var heatmap = FeatureExtractionRun.HeatmapFor(backbone, head, folder);
+            var (layerFeaturizer, column) = FeatureExtractionRun.WithColumn(ml, heatmap, [head]);
             var withColumn = new TransformerChain<ITransformer>(layerFeaturizer, head, column);
 
             var (times, memory) = Timing.Interleaved(

@@ -76,8 +76,9 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         return new Model(run, extractor, new Lazy<ITransformer>(() => layerFeaturizer), backboneKey, [head, toValue], ($"{backboneKey}\nheat-map of {heatmap.Layer.Name}", column));
     }
 
-    // The head's weights and the backbone's explained layer as ONNX graphs in the folder.
-    static FeatureExtractionHeatmap HeatmapFor(Backbone backbone, ITransformer head, string folder)
+    /// <summary>The head's weights and the backbone's explained layer as ONNX graphs in <paramref name="folder"/>.</summary>
+    /// <exception cref="DataException">A head that is not linear, or a backbone the column cannot be computed for.</exception>
+    internal static FeatureExtractionHeatmap HeatmapFor(Backbone backbone, ITransformer head, string folder)
     {
         ClassifierHead linear;
         try
@@ -91,8 +92,8 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         using (linear) return FeatureExtractionHeatmap.Write(backbone, linear.DenseLayers[0].weight!.data<float>().ToArray(), folder);
     }
 
-    // The featurizer that also outputs the layer, and the column's step fitted after the head's transformers.
-    static (ITransformer Featurizer, ITransformer Column) WithColumn(MLContext ml, FeatureExtractionHeatmap heatmap, IReadOnlyList<ITransformer> head)
+    /// <summary>The featurizer that also outputs the layer, and the column's step fitted after the head's transformers.</summary>
+    internal static (ITransformer Featurizer, ITransformer Column) WithColumn(MLContext ml, FeatureExtractionHeatmap heatmap, IReadOnlyList<ITransformer> head)
     {
         var noImages = ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>());
         var featurizer = heatmap.Featurizer(ml.Transforms).Fit(noImages);

@@ -148,14 +148,16 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
         var viewsInput = NetworkExport.Flips(exported) != TestTimeAugmentation.None ? NetworkExport.ViewsName : input.Name;
         HeatmapLayer layer;
         using (var network = OnnxGraphModule.Load(exported, viewsInput, backbone.Model.OutputName))
+        using (var zero = zeros([.. input.Shape.Select(d => d ?? 1)]))
         {
-            var name = ExplainedLayer.Default(network);
-            if (HeatmapOutput.Obstacle(exported.Graph, name, backbone.Model.OutputName) is { } obstacle)
-                throw new DataException($"{path}: the heat-map cannot be computed in the saved model: {obstacle}");
-            using var _ = no_grad();
-            using var zero = zeros([.. input.Shape.Select(d => d ?? 1)]);
-            var shape = network.Run(new Dictionary<string, Tensor> { [viewsInput] = zero }, [name])[name].shape;
-            layer = new HeatmapLayer(name, shape[1], shape[2], shape[3]);
+            try
+            {
+                layer = HeatmapLayer.Find(network, exported.Graph, zero);
+            }
+            catch (DataException e)
+            {
+                throw new DataException($"{path}: the heat-map {e.Message}", e);
+            }
         }
         NetworkExport.AddHeatmap(exported, layer);
         AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, Google.Protobuf.MessageExtensions.ToByteArray(exported)));

@@ -46,16 +46,10 @@ public sealed class FeatureExtractionHeatmap : IDisposable
         TorchRuntime.EnsureStarted();
         var stage = backbone.Model;
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(stage.Path));
-        using var graph = OnnxGraphModule.Load(model, stage.InputName, stage.OutputName);
-        var name = ExplainedLayer.Default(graph);
-        if (HeatmapOutput.Obstacle(model.Graph, name, stage.OutputName) is { } obstacle)
-            throw new DataException($"the heat-map cannot be computed in the saved model: {obstacle}");
-        long[] inputShape = [.. OnnxModelInfo.Of(model).Inputs.Single(i => i.Name == stage.InputName).Shape.Select(d => d ?? 1)];
-        long[] shape;
-        using (no_grad())
-        using (var input = zeros(inputShape))
-            shape = graph.Run(new Dictionary<string, Tensor> { [stage.InputName] = input }, [name])[name].shape;
-        var layer = new HeatmapLayer(name, shape[1], shape[2], shape[3]);
+        HeatmapLayer layer;
+        using (var graph = OnnxGraphModule.Load(model, stage.InputName, stage.OutputName))
+        using (var input = zeros([.. OnnxModelInfo.Of(model).Inputs.Single(i => i.Name == stage.InputName).Shape.Select(d => d ?? 1)]))
+            layer = HeatmapLayer.Find(graph, model.Graph, input);
 
         var classes = weights.Length / layer.Channels;
         model.Graph.Output.Add(OnnxGraphBuilder.Tensor(layer.Name, [1, layer.Channels, layer.Height, layer.Width]));

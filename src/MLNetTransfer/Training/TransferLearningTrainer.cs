@@ -186,8 +186,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         manual_seed(seed);
         var backbone = OnnxGraphModule.Load(backboneStage.Path, backboneStage.InputName, backboneStage.OutputName);
         using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
-        var heatmap = options.Heatmap ? HeatmapLayerOf(backbone, backboneStage) : null;
-        var (outputShape, layerShape) = OutputShapes(backbone, preprocessor, train.Images, heatmap);
+        var (outputShape, heatmap) = Shapes(backbone, preprocessor, train.Images, options.Heatmap ? backboneStage : null);
         var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
         using var trained = new TransferNetwork(backbone, head);
         var augmentation = options.Augmentation is { ChangesImages: true } changes ? new ImageAugmenter(changes, seed, options.PixelScale ?? 1f) : null;
@@ -198,8 +197,7 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
 
         var path = Path.Combine(modelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation,
-            heatmap is null ? null : new HeatmapLayer(heatmap, layerShape![1], layerShape[2], layerShape[3]));
+        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation, heatmap);
 
         var network = backboneStage with { Path = path, OutputName = NetworkExport.LogitsName };
         var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network,
@@ -300,25 +298,24 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         public void Dispose() => Images.Dispose();
     }
 
-    // The explained layer, checked before any training: the closed form needs only pooling and reshaping after it.
-    static string HeatmapLayerOf(OnnxGraphModule backbone, OnnxStage stage)
-    {
-        var layer = ExplainedLayer.Default(backbone);
-        var graph = Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(stage.Path)).Graph;
-        if (HeatmapOutput.Obstacle(graph, layer, stage.OutputName) is { } obstacle)
-            throw new TrainerOptionException(nameof(Options.Heatmap), nameof(Options.Heatmap), $"cannot be computed in the saved model: {obstacle}");
-        return layer;
-    }
-
-    // The backbone output's shape, and the explained layer's where a heat-map is wanted, from the first image.
-    static (long[] Output, long[]? Layer) OutputShapes(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images, string? layer)
+    // The backbone output's shape from the first image, and, for the backbone in heatmapOf, the explained layer: checked
+    // before any training, as the closed form needs only pooling and reshaping after it.
+    static (long[] Output, HeatmapLayer? Heatmap) Shapes(OnnxGraphModule backbone, OnnxGraphModule? preprocessor, ImageStore images, OnnxStage? heatmapOf)
     {
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         backbone.eval();
         var first = images.Batches([[0]]).Single().ToTensor();
-        var outputs = backbone.Run(new Dictionary<string, Tensor> { [backbone.InputName] = preprocessor?.forward(first) ?? first },
-            layer is null ? [backbone.OutputName] : [backbone.OutputName, layer]);
-        return (outputs[backbone.OutputName].shape, layer is null ? null : outputs[layer].shape);
+        var input = preprocessor?.forward(first) ?? first;
+        var output = backbone.forward(input).shape;
+        if (heatmapOf is null) return (output, null);
+        try
+        {
+            return (output, HeatmapLayer.Find(backbone, Onnx.ModelProto.Parser.ParseFrom(File.ReadAllBytes(heatmapOf.Path)).Graph, input));
+        }
+        catch (DataException e)
+        {
+            throw new TrainerOptionException(nameof(Options.Heatmap), nameof(Options.Heatmap), e.Message);
+        }
     }
 }

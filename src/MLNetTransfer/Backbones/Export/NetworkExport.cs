@@ -45,7 +45,7 @@ public static class NetworkExport
         var model = backbone.ToOnnx();
         var graph = model.Graph;
         graph.Output.Clear();
-        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
+        var opset = OnnxGraphModule.Opset(model);
         var averageViews = flips != TestTimeAugmentation.None;
         if (averageViews)
         {
@@ -96,12 +96,11 @@ public static class NetworkExport
     public static void AddHeatmap(ModelProto model, HeatmapLayer layer)
     {
         var graph = model.Graph;
-        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
         var weights = graph.Initializer.Select(i => i.Name).ToHashSet();
         // Write names the head's Gemm nodes head_hidden0, head_hidden1, ..., head_output.
         var dense = Enumerable.Range(0, int.MaxValue).Select(i => $"head_hidden{i}").TakeWhile(name => weights.Contains($"{name}.weight"))
             .Select(name => ($"{name}.weight", $"{name}_output")).Append(("head_output.weight", "")).ToList();
-        HeatmapOutput.Append(graph, opset, layer, dense, ProbabilitiesName, Flips(model));
+        HeatmapOutput.Append(graph, OnnxGraphModule.Opset(model), layer, dense, ProbabilitiesName, Flips(model));
         var batch = graph.Output.Single(o => o.Name == ProbabilitiesName).Type.TensorType.Shape.Dim[0].DimValue;
         graph.Output.Add(OnnxGraphBuilder.Tensor(HeatmapOutput.Name, [batch, layer.Height, layer.Width]));
     }

@@ -26,7 +26,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
         this.model = model;
         InputName = inputName;
         OutputName = outputName;
-        var opset = (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
+        var opset = Opset(model);
         var graph = model.Graph;
 
         var constants = graph.Initializer.ToDictionary(i => i.Name);
@@ -82,6 +82,9 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     }
 
     readonly HashSet<int> inPlaceRelus;
+
+    /// <summary>The model's version of the default ONNX operator set (13 where it names none).</summary>
+    internal static int Opset(ModelProto model) => (int)(model.OpsetImport.FirstOrDefault(o => o.Domain is "" or "ai.onnx")?.Version ?? 13);
 
     /// <summary>The graph input images go into.</summary>
     public string InputName { get; }
