@@ -43,13 +43,19 @@ public sealed record Backbone(
     /// </summary>
     public float[] Rgb(float[] pixels)
     {
-        var plane = Width * Height;
         var rgb = new float[pixels.Length];
+        Rgb(pixels, rgb);
+        return rgb;
+    }
+
+    /// <summary>As above, into <paramref name="rgb"/>, so that a loop over photos reuses one buffer.</summary>
+    public void Rgb(ReadOnlySpan<float> pixels, Span<float> rgb)
+    {
+        var plane = Width * Height;
         for (var c = 0; c < 3; c++)
         {
             var source = ChannelOrder == ChannelOrder.Bgr ? 2 - c : c;
             for (var i = 0; i < plane; i++) rgb[c * plane + i] = pixels[source * plane + i] / Scale;
         }
-        return rgb;
     }
 }

@@ -28,6 +28,14 @@ public static class HeatmapOverlay
     /// </summary>
     public static float[] Upsample(float[] map, int height, int width, int toHeight, int toWidth)
     {
+        var result = new float[toHeight * toWidth];
+        Upsample(map, height, width, result, toHeight, toWidth);
+        return result;
+    }
+
+    /// <summary>As above, into <paramref name="result"/> [toHeight * toWidth], so that a loop over photos reuses one buffer.</summary>
+    public static void Upsample(ReadOnlySpan<float> map, int height, int width, Span<float> result, int toHeight, int toWidth)
+    {
         // Where an output pixel's centre falls on the map, and its two neighbours' weights.
         static (int Low, int High, float Weight)[] Axis(int from, int to)
         {
@@ -40,7 +48,6 @@ public static class HeatmapOverlay
             }).ToArray();
         }
         var (rows, columns) = (Axis(height, toHeight), Axis(width, toWidth));
-        var result = new float[toHeight * toWidth];
         for (var y = 0; y < toHeight; y++)
         {
             var (top, bottom, dy) = rows[y];
@@ -52,6 +59,5 @@ public static class HeatmapOverlay
                 result[y * toWidth + x] = upper * (1 - dy) + lower * dy;
             }
         }
-        return result;
     }
 }

@@ -41,13 +41,16 @@ sealed class ModelHeatmapOverlays
             var pixels = row.GetGetter<VBuffer<float>>(row.Schema[backbone.PixelsName]);
             var heatmap = row.GetGetter<VBuffer<float>>(row.Schema[HeatmapOutput.Name]);
             VBuffer<float> pixelValues = default, heatmapValues = default;
+            // One buffer each for every photo: a photo's arrays are large objects, which the runtime frees late.
+            var (rgb, map) = (new float[3 * backbone.Width * backbone.Height], new float[backbone.Width * backbone.Height]);
             return index =>
             {
                 pixels(ref pixelValues);
                 heatmap(ref heatmapValues);
-                var map = HeatmapOverlay.Upsample(heatmapValues.DenseValues().ToArray(), size.Height, size.Width, backbone.Height, backbone.Width);
+                HeatmapOverlay.Upsample(heatmapValues.GetValues(), size.Height, size.Width, map, backbone.Height, backbone.Width);
+                backbone.Rgb(pixelValues.GetValues(), rgb);
                 var file = Path.Combine(folder, Name(images[index]));
-                HeatmapOverlay.Write(file, backbone.Rgb(pixelValues.DenseValues().ToArray()), map, backbone.Width, backbone.Height);
+                HeatmapOverlay.Write(file, rgb, map, backbone.Width, backbone.Height);
                 Files.Add(file);
             };
         });
