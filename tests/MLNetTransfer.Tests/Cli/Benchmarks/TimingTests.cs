@@ -4,6 +4,14 @@ using Xunit;
 
 namespace MLNetTransfer.Tests.Cli.Benchmarks;
 
+/// <summary>
+/// Runs alone: the peaks are the whole process's working set, which the tests running beside it would move by more
+/// than the heavy work's 256 MB (a clean-clone run read 1953 MB for the light work and 1968 MB for the heavy one).
+/// </summary>
+[CollectionDefinition(nameof(TimingTests), DisableParallelization = true)]
+public class TimingCollection;
+
+[Collection(nameof(TimingTests))]
 public class TimingTests
 {
     [Fact]
