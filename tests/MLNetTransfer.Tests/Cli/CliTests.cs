@@ -78,13 +78,14 @@ public sealed class CliTests : IDisposable
         using var overlay = SkiaSharp.SKBitmap.Decode(overlays[0]);
         Assert.Equal((224, 224), (overlay.Width, overlay.Height));
 
-        // A model saved without the column: the message says how to train one with it.
+        // A model saved without the column: the message says how to add it.
         File.WriteAllText(config, File.ReadAllText(config).Replace("\"heatmap\": true", "\"heatmap\": false"));
         Assert.Equal(0, Run("train", config, "--no-report").ExitCode);
         var plain = Directory.GetDirectories(folder["runs/synthetic-test"]).Single(d => d != runFolder);
         var refused = Run("predict", plain, folder["data/synthetic/cat"], "--heatmaps", folder["more"]);
         Assert.Equal(ExitCodes.BadInput, refused.ExitCode);
-        Assert.Contains("the model has no Heatmap column; train it with \"export\": { \"heatmap\": true }", refused.Output.Replace("\n", ""));
+        Assert.Contains("the model has no Heatmap column; add it with `mlnet-transfer export ", refused.Output.Replace("\n", ""));
+        Assert.Contains(" --heatmap`, or train with \"export\": { \"heatmap\": true } in the config", refused.Output.Replace("\n", ""));
     }
 
     [Theory]

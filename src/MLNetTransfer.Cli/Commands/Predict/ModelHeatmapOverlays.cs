@@ -23,7 +23,7 @@ sealed class ModelHeatmapOverlays
     public ModelHeatmapOverlays(TrainedRun run, string folder)
     {
         size = run.HeatmapSize ?? throw new DataException(
-            $"{run.Folder.Path}: the model has no {HeatmapOutput.Name} column; train it with \"export\": {{ \"heatmap\": true }} in the config");
+            $"{run.Folder.Path}: the model has no {HeatmapOutput.Name} column; add it with `mlnet-transfer export {run.Folder.Path} --heatmap`, or train with \"export\": {{ \"heatmap\": true }} in the config");
         this.run = run;
         this.folder = folder;
         Directory.CreateDirectory(folder);
