@@ -25,16 +25,16 @@ public static class CliSetup
             .WithDescription("Train and evaluate the experiment a JSON config describes; writes a run folder.")
             .WithExample("train", "configs/quickstart.json");
         config.AddCommand<EvaluateCommand>("evaluate")
-            .WithDescription("Evaluate a run's model on its test set, or on another folder of class sub-folders.")
+            .WithDescription("Evaluate a run's model on its test set, or on another folder of class sub-folders. Unusable images are skipped, named and listed in skipped.csv; the exit code stays 0, and is 2 when no image is usable.")
             .WithExample("evaluate", "runs/quickstart/20261127-120000", "--data", "photos/");
         config.AddCommand<PredictCommand>("predict")
-            .WithDescription("Classify images (files or folders) with a run's model.")
+            .WithDescription("Classify images (files or folders) with a run's model. Unusable images are skipped, named and listed in <csv>.skipped.csv; the exit code stays 0, and is 2 when no image is usable.")
             .WithExample("predict", "runs/quickstart/20261127-120000", "cat.jpg", "more-photos/");
         config.AddCommand<ExportCommand>("export")
             .WithDescription("Save a run's model.zip again with more outputs: --heatmap adds where the model looked (the Heatmap column), for a run trained without export.heatmap.")
             .WithExample("export", "runs/quickstart/20261127-120000", "--heatmap");
         config.AddCommand<ExplainCommand>("explain")
-            .WithDescription("Write heat-map overlays (Grad-CAM by default; nine other CAM methods and three pixel attributions, or the run's best by its ranking) showing where a run's model looks in each image, with their quality figures.")
+            .WithDescription("Write heat-map overlays (Grad-CAM by default; nine other CAM methods and three pixel attributions, or the run's best by its ranking) showing where a run's model looks in each image, with their quality figures. Unusable images are skipped, named and listed in skipped.csv; the exit code stays 0, and is 2 when no image is usable.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write the run's report.html (and report.json) again: metrics, curves, mistakes with Grad-CAM, activations, filters.")
@@ -43,7 +43,7 @@ public static class CliSetup
             .WithDescription("Compare runs side by side: mode, backbone, accuracy, AUC, time, Grad-CAM quality; the best of each column marked.")
             .WithExample("compare", "runs/a/20261127-120000", "runs/b/20261127-130000", "--out", "compare.html");
         config.AddCommand<ActivationsCommand>("activations")
-            .WithDescription("Write each chosen layer's output for one image as a grid of channels in viridis.")
+            .WithDescription("Write each chosen layer's output for one image as a grid of channels in viridis. An unusable image exits with 2, naming the file and the reason.")
             .WithExample("activations", "runs/quickstart/20261127-120000", "cat.jpg");
         config.AddCommand<FiltersCommand>("filters")
             .WithDescription("Write, for layers from low to high, the images their filters respond to most (gradient ascent).")

@@ -67,6 +67,12 @@ public static class HtmlReport
 
         if (report.Unexplained is { } why)
             html.Append($"<section><h2>Where the model looks</h2><p>No heat-maps, activations or filter pictures for this run: {E(why)}</p></section>");
+        if (report.LeftOut is { Count: > 0 } leftOut)
+        {
+            html.Append("<section><h2>Left out of the pictures</h2>");
+            Files(html, "left out of the heat-maps, activations and filter pictures", "reason", leftOut.Select(f => (f.Path, f.Reason)).ToList());
+            html.Append("</section>");
+        }
         Examples(html, "Most confident mistakes", "None: every test image was classified right.", report.Mistakes, figuresFolder);
         Examples(html, "Least confident right answers", "None.", report.LeastConfident, figuresFolder);
 

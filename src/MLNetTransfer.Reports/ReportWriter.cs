@@ -1,3 +1,4 @@
+using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
@@ -49,33 +50,43 @@ public static class ReportWriter
         HeatmapQuality? quality = null;
         IReadOnlyList<RankedMethod>? ranking = null;
         string? unexplained = null;
+        var leftOut = new List<SkippedFile>();
         var scratch = Directory.CreateTempSubdirectory("mlnet-transfer-masks-");
         try
         {
             using var explainable = run.Explainable();
+            // Test photos removed or damaged since training are left out of the pictures, and listed.
+            var (usable, unusable) = ImageFolder.Usable(predictions.Select(p => p.ImagePath).ToList(), p => p, "the run's test set");
+            leftOut.AddRange(unusable);
+            var all = usable.ToList();
+            // Masks drawn once; one of another shape than its image would mark the wrong pixels, so it is not measured.
             var masks = new ObjectMasks(scratch.FullName);
+            var maskFiles = all.ToDictionary(image => image, masks.Of);
+            var (_, misfits) = ObjectMasks.Fit(all, image => maskFiles[image]);
+            leftOut.AddRange(misfits);
+            var refused = misfits.Select(m => m.Path).ToHashSet();
+            string? MaskOf(string image) => maskFiles.GetValueOrDefault(image) is { } mask && !refused.Contains(mask) ? mask : null;
             // The ranked images are spread over the test set (predictions.csv runs class by class) and measured first,
             // so the main method's ROAD on the first images covers them.
-            var all = predictions.Select(p => p.ImagePath).ToList();
             var ranked = Math.Clamp(options.RankingImages, 0, all.Count);
             var rankedImages = Enumerable.Range(0, ranked).Select(i => all[(int)((long)i * all.Count / ranked)]).ToList();
             var images = rankedImages.Concat(all.Except(rankedImages)).ToList();
-            step?.Invoke($"Report: {options.Method} on {predictions.Count} test images");
-            var measured = MeasureHeatmaps(explainable, options.Method, options.RoadImages, images, masks.Of, overlays, rankedImages.Count, figuresPath, cancellation);
+            step?.Invoke($"Report: {options.Method} on {all.Count} test images");
+            var measured = MeasureHeatmaps(explainable, options.Method, options.RoadImages, images, MaskOf, overlays, rankedImages.Count, figuresPath, cancellation);
             quality = measured.Quality;
             if (options.RankedMethods.Count > 0 && rankedImages.Count > 0)
             {
                 // The main method's maps of the first images are reused where ROAD was measured on all of them.
                 var known = options.RoadImages >= rankedImages.Count ? new Dictionary<string, IReadOnlyList<Explanation>> { [options.Method] = measured.First } : null;
                 var methods = options.RankedMethods.Select(name => HeatmapMethods.Create(name));
-                (ranking, var explanations) = MethodRanker.Rank(explainable, methods, rankedImages, masks.Of, known, what => step?.Invoke($"Report: ranking, {what}"), cancellation);
+                (ranking, var explanations) = MethodRanker.Rank(explainable, methods, rankedImages, MaskOf, known, what => step?.Invoke($"Report: ranking, {what}"), cancellation);
                 folder.WriteText(MethodRanking.FileName, MethodRanking.Format(ranking));
                 figures["ranking"] = SideBySide(ranking, options, explanations, measured.First, explainable, figuresPath);
             }
             step?.Invoke("Report: activations");
-            figures["activations"] = ActivationFigures(explainable, predictions[0].ImagePath, options.ActivationLayers, figuresPath);
+            figures["activations"] = ActivationFigures(explainable, all[0], options.ActivationLayers, figuresPath);
             step?.Invoke("Report: filter ascent");
-            figures["filters"] = FilterFigures(explainable, options, predictions.Select(p => p.ImagePath).ToList(), figuresPath, cancellation);
+            figures["filters"] = FilterFigures(explainable, options, all, figuresPath, cancellation);
         }
         catch (Core.DataException e)
         {
@@ -102,7 +113,7 @@ public static class ReportWriter
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
             mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
-            run.HeatmapSize is { } size ? [size.Height, size.Width] : null);
+            run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;

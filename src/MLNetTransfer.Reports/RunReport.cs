@@ -1,3 +1,4 @@
+using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
 using MLNetTransfer.Interpretability.Metrics;
 using MLNetTransfer.Experiments;
@@ -20,6 +21,7 @@ namespace MLNetTransfer.Reports;
 /// <param name="Unexplained">Why the run's pictures (Grad-CAM, activations, filters) are missing, where they are.</param>
 /// <param name="Ranking">The heat-map methods ranked on test images spread over the set, best first; null where none were ranked.</param>
 /// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
+/// <param name="LeftOut">Test images (missing or damaged since training) and masks (another shape than their image) the pictures and figures left out, and why.</param>
 /// <param name="ModelHeatmap">The size [rows, columns] of the Grad-CAM map in model.zip's Heatmap column; null where the model has none.</param>
 public sealed record RunReport(
     string Experiment,
@@ -36,7 +38,8 @@ public sealed record RunReport(
     HeatmapQuality? Quality = null,
     string? Unexplained = null,
     IReadOnlyList<RankedMethod>? Ranking = null,
-    int[]? ModelHeatmap = null);
+    int[]? ModelHeatmap = null,
+    IReadOnlyList<SkippedFile>? LeftOut = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);

@@ -21,6 +21,39 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         : Directory.Exists(path) ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(IsImageFile).Order(StringComparer.Ordinal).Select(Path.GetFullPath)
         : throw new Core.DataException($"not found: {path}"));
 
+    /// <summary>
+    /// <see cref="FilesIn"/>, each file checked as the dataset scan checks it (header, size limit, a cheap decode), so a
+    /// command that scores images can leave out the bad ones, with the reason, and go on with the rest.
+    /// </summary>
+    /// <exception cref="Core.DataException">No usable image at all: every bad file is named with its reason.</exception>
+    public static (IReadOnlyList<string> Usable, IReadOnlyList<SkippedFile> Skipped) CheckedFilesIn(IReadOnlyList<string> paths)
+    {
+        var files = FilesIn(paths).ToList();
+        if (files.Count == 0) throw new Core.DataException($"no images found in {string.Join(", ", paths)}");
+        return Usable(files, f => f, string.Join(", ", paths));
+    }
+
+    /// <summary>
+    /// Splits <paramref name="items"/> into those whose file can be used and those that cannot (missing, empty, not
+    /// decodable...), with the reason, checked as the scan checks.
+    /// </summary>
+    /// <param name="items">Image files, or records naming one.</param>
+    /// <param name="file">An item's file.</param>
+    /// <param name="where">What the items are, for the error when none is usable.</param>
+    /// <exception cref="Core.DataException">No usable file at all: every bad file is named with its reason.</exception>
+    public static (IReadOnlyList<T> Usable, IReadOnlyList<SkippedFile> Skipped) Usable<T>(IReadOnlyList<T> items, Func<T, string> file, string where)
+    {
+        var reasons = items.AsParallel().AsOrdered().Select(item => Unusable(file(item))).ToList();
+        var skipped = items.Zip(reasons).Where(p => p.Second is not null).Select(p => new SkippedFile(file(p.First), p.Second!)).ToList();
+        if (skipped.Count == items.Count)
+            throw new Core.DataException($"no usable image in {where}: {string.Join("; ", skipped.Select(s => $"{s.Path}: {s.Reason}"))}");
+        return (items.Zip(reasons).Where(p => p.Second is null).Select(p => p.First).ToList(), skipped);
+    }
+
+    // Why the file cannot be used, or null.
+    static string? Unusable(string file) =>
+        File.Exists(file) ? Check(file, new FileInfo(file).Length, exifOrientationApplied: true).Reason : "file not found";
+
     /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
     /// <param name="root">The folder with one sub-folder per class.</param>
     /// <param name="exifOrientationApplied">Whether images will be turned upright by their EXIF orientation; when not, each photo that has one gets a warning.</param>
@@ -28,14 +61,26 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     /// Where to keep what this scan found for each file, so that the next scan of the folder decodes only files whose
     /// size or modification time changed. Default: null, every file is checked.
     /// </param>
+    /// <param name="outputFolder">
+    /// The runs' output folder, never a class even where it sits inside <paramref name="root"/>. Default: null.
+    /// </param>
+    /// <param name="runMarkers">
+    /// Names of the files and folders that only runs write (run.json, the feature cache): a folder holding one anywhere
+    /// inside is not a class either. Both kinds are listed among the skipped with <see cref="RunOutputReason"/>.
+    /// Default: none.
+    /// </param>
     /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
-    public static ImageFolder Scan(string root, bool exifOrientationApplied = false, string? checksFolder = null)
+    public static ImageFolder Scan(string root, bool exifOrientationApplied = false, string? checksFolder = null, string? outputFolder = null,
+        IReadOnlyCollection<string>? runMarkers = null)
     {
         if (!Directory.Exists(root)) throw new Core.DataException($"folder not found: {root}");
-        var classFolders = Directory.GetDirectories(root)
-            .Where(d => !Path.GetFileName(d).StartsWith('.'))
-            .OrderBy(Path.GetFileName, StringComparer.Ordinal)
-            .ToList();
+        var skipped = new List<SkippedFile>();
+        var classFolders = new List<string>();
+        foreach (var folder in Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.')).OrderBy(Path.GetFileName, StringComparer.Ordinal))
+        {
+            if (HoldsRuns(folder, outputFolder, runMarkers ?? [])) skipped.Add(new SkippedFile(Path.GetFullPath(folder), RunOutputReason));
+            else classFolders.Add(folder);
+        }
         if (classFolders.Count < 2)
             throw new Core.DataException($"{root} has {classFolders.Count} class folder(s); a classifier needs at least two (one sub-folder of images per class)");
 
@@ -43,7 +88,6 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         var earlier = checksFile is null ? [] : StoredChecks.Read(checksFile);
         var checks = new Dictionary<string, StoredChecks.Check>();
         var images = new List<LabeledImage>();
-        var skipped = new List<SkippedFile>();
         foreach (var folder in classFolders)
         {
             var label = Path.GetFileName(folder);
@@ -71,6 +115,19 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         if (checksFile is not null && !(checks.Count == earlier.Count && checks.All(c => earlier.TryGetValue(c.Key, out var e) && e == c.Value)))
             StoredChecks.Write(checksFile, checks);
         return new ImageFolder(Path.GetFullPath(root), classFolders.Select(Path.GetFileName).ToList()!, images, skipped);
+    }
+
+    /// <summary>Why a folder of the dataset root is not a class: it holds runs' output.</summary>
+    public const string RunOutputReason = "holds runs' output (the config's output folder, or a run's files); not a class";
+
+    // The output folder itself, a folder it sits in, or one with a run's marker anywhere inside (hidden entries too).
+    static bool HoldsRuns(string folder, string? outputFolder, IReadOnlyCollection<string> runMarkers)
+    {
+        var full = Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
+        if (outputFolder is not null && (Path.GetFullPath(outputFolder).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).StartsWith(full, StringComparison.Ordinal))
+            return true;
+        return runMarkers.Count > 0 && Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 })
+            .Any(entry => runMarkers.Contains(Path.GetFileName(entry)));
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using MLNetTransfer.Backbones;
+using Microsoft.ML.OnnxRuntime;
 using MLNetTransfer.Core;
 
 namespace MLNetTransfer.Experiments;
@@ -18,7 +19,7 @@ internal static class BackboneSetup
         var smallConvnet = ModeDefaults.SmallConvnetSize(config);
         var source = backboneConfig switch
         {
-            { Onnx: { } onnx } => FromUserModel(definition, backboneConfig, onnx),
+            { Onnx: { } onnx } => FromUserModel(definition, backboneConfig, onnx, folder),
             { Name: ModeDefaults.SmallConvnet } => SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), smallConvnet.Width, smallConvnet.Height, config.Seed),
             { Name: { } name } => BundledBackbones.Get(name),
             _ => throw new ConfigException(definition.ConfigPath, "backbone", "give name or onnx"),
@@ -32,7 +33,7 @@ internal static class BackboneSetup
         {
             var target = Path.Combine(folder, Path.GetFileName(stage.Path));
             // A resumed run already holds its files, and may still have them open.
-            if (Path.GetFullPath(target) != Path.GetFullPath(stage.Path) && !SameContent(stage.Path, target)) File.Copy(stage.Path, target, overwrite: true);
+            if (Path.GetFullPath(target) != Path.GetFullPath(stage.Path) && !SameContent(stage.Path, target)) AtomicFile.Write(target, temporary => File.Copy(stage.Path, temporary, overwrite: true));
             return stage with { Path = target };
         }
 
@@ -54,14 +55,18 @@ internal static class BackboneSetup
     static bool SameContent(string a, string b) =>
         File.Exists(b) && new FileInfo(a).Length == new FileInfo(b).Length && File.ReadAllBytes(a).AsSpan().SequenceEqual(File.ReadAllBytes(b));
 
-    static Backbone FromUserModel(ExperimentDefinition definition, BackboneConfig config, string onnx)
+    // The user's model as given, or the run's copy of it where it must be cut at the chosen tensor or have its free
+    // height and width fixed (ML.NET's ONNX scorer allows one free dimension, the batch).
+    static Backbone FromUserModel(ExperimentDefinition definition, BackboneConfig config, string onnx, string folder)
     {
         var file = definition.ConfigPath;
         var path = definition.Resolve(onnx);
+        Onnx.ModelProto model;
         OnnxModelInfo info;
         try
         {
-            info = OnnxModelInfo.Read(path);
+            model = OnnxModelInfo.Parse(path);
+            info = OnnxModelInfo.Of(model);
         }
         catch (InvalidDataException e)
         {
@@ -81,7 +86,9 @@ internal static class BackboneSetup
         }
 
         var input = Pick(file, info.Inputs, config.InputName, "backbone.inputName", "input");
-        var output = Pick(file, info.Outputs, config.OutputName, "backbone.outputName", "output");
+        var output = config.OutputName is { } inner && info.Outputs.All(o => o.Name != inner) && info.Computed.Contains(inner)
+            ? new OnnxTensorInfo(inner, []) // a tensor inside the graph: the copy below is cut there
+            : Pick(file, info.Outputs, config.OutputName, "backbone.outputName", "output", info.Computed);
 
         if (input.Shape.Count != 4 || input.Shape[1] is not (null or 3))
             throw new ConfigException(file, "backbone.inputName", $"input {input} is not an image tensor [batch, 3, height, width]");
@@ -89,6 +96,19 @@ internal static class BackboneSetup
         var width = input.Shape[3] is { } w ? (int)w : definition.Config.ImageSize?.Width;
         if (height is null || width is null)
             throw new ConfigException(file, "imageSize", $"required: the model's input {input} leaves its height or width free");
+        if (UserModelCopy.Needed(model, input.Name, output.Name))
+        {
+            path = Path.Combine(folder, Path.GetFileName(path));
+            try
+            {
+                UserModelCopy.Write(model, input.Name, output.Name, height.Value, width.Value, path);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                throw new ConfigException(file, "backbone", $"the model cut at '{output.Name}' for {width} x {height} images does not run in ONNX Runtime: {e.Message}", e);
+            }
+            output = OnnxModelInfo.Read(path).Outputs.Single();
+        }
         if (output.LengthPerImage is not > 0)
             throw new ConfigException(file, "backbone.outputName", $"output {output} has a free dimension; the feature length must be fixed");
 
@@ -98,13 +118,17 @@ internal static class BackboneSetup
             width.Value, height.Value, preprocessing.ChannelOrder, preprocessing.Scale, null);
     }
 
-    static OnnxTensorInfo Pick(string file, IReadOnlyList<OnnxTensorInfo> tensors, string? wanted, string field, string kind)
+    // inner: the tensors inside the graph that may be named too (for an output), offered as the nearest names.
+    static OnnxTensorInfo Pick(string file, IReadOnlyList<OnnxTensorInfo> tensors, string? wanted, string field, string kind, IReadOnlySet<string>? inner = null)
     {
         var names = string.Join(", ", tensors.Select(t => t.ToString()));
         if (wanted is null)
             return tensors.Count == 1 ? tensors[0]
                 : throw new ConfigException(file, field, $"the model has {tensors.Count} {kind}s ({names}); name one");
-        return tensors.FirstOrDefault(t => t.Name == wanted)
-               ?? throw new ConfigException(file, field, $"the model has no {kind} '{wanted}'; it has: {names}");
+        if (tensors.FirstOrDefault(t => t.Name == wanted) is { } found) return found;
+        if (inner is null) throw new ConfigException(file, field, $"the model has no {kind} '{wanted}'; it has: {names}");
+        var nearest = ExperimentConfigReader.Nearest(wanted, inner.Concat(tensors.Select(t => t.Name)).Distinct(), 5);
+        throw new ConfigException(file, field,
+            $"the model has no tensor '{wanted}'; its outputs are {names}, and the nearest names inside it are: {string.Join(", ", nearest)}");
     }
 }

@@ -17,7 +17,8 @@ static class DatasetLoader
         {
             try
             {
-                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply, RunContext.FeatureStore(definition));
+                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply, RunContext.FeatureStore(definition),
+                    definition.Resolve(definition.Config.Output), RunFolder.Markers);
             }
             catch (DataException e)
             {

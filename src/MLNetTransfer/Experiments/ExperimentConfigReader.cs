@@ -108,6 +108,10 @@ public static partial class ExperimentConfigReader
              .Select(c => c.Name)
              .FirstOrDefault();
 
+    /// <summary>The <paramref name="count"/> known names nearest to <paramref name="name"/>, nearest first.</summary>
+    internal static IReadOnlyList<string> Nearest(string name, IEnumerable<string> known, int count) =>
+        known.OrderBy(k => EditDistance(name.ToLowerInvariant(), k.ToLowerInvariant())).ThenBy(k => k, StringComparer.Ordinal).Take(count).ToList();
+
     static int EditDistance(string a, string b)
     {
         var previous = Enumerable.Range(0, b.Length + 1).ToArray();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
+using MLNetTransfer.Backbones;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
@@ -43,12 +44,24 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         {
             (folder, split) = Reopen(definition, kind, resumeFolder);
         }
-        var backbone = BackboneSetup.Place(definition, folder.Path);
+        Backbone backbone;
+        try
+        {
+            backbone = BackboneSetup.Place(definition, folder.Path);
+        }
+        catch when (resumeFolder is null)
+        {
+            // Nothing has run yet: a folder without run.json would only puzzle its readers.
+            Directory.Delete(folder.Path, recursive: true);
+            throw;
+        }
         var record = new RunRecord(config.Name, RunRecord.Running, Path.GetFullPath(definition.ConfigPath), config.Seed, config.Mode,
             started, backbone.Relocated(Path.GetFileName),
-            DatasetLoader.Describe(definition, split), Versions(), Precision: kind.Precision);
+            DatasetLoader.Describe(definition, split), Versions(), Precision: kind.Precision,
+            ProcessId: Environment.ProcessId, Host: Environment.MachineName);
         folder.WriteJson(RunFolder.RunFile, record);
 
+        var heartbeat = RunHeartbeat.Start(folder);
         var run = new RunContext(new MLContext(config.Seed), definition, backbone, split, folder, resumeFolder is not null, steps, cancellation);
         try
         {
@@ -69,20 +82,49 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             folder.WriteJson(RunFolder.RunFile, record);
             return new RunResult(folder.Path, record, metrics);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
-            // Its last checkpoint stays: train --resume continues it. (A killed process cannot say so: it stays 'running'.)
-            folder.WriteJson(RunFolder.RunFile, record with { Status = RunRecord.Interrupted, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
+            // Its last checkpoint stays: train --resume continues it. (A killed process cannot say so; readers tell
+            // from the heartbeat, see RunHeartbeat.)
+            Record(e, folder, record with { Status = RunRecord.Interrupted, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) }, errorLog: null);
             throw;
         }
-        catch
+        catch (Exception e)
         {
-            folder.WriteJson(RunFolder.RunFile, record with { Status = RunRecord.Failed, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) });
+            var unexpected = e is not (ConfigException or DataException);
+            Record(e, folder, record with { Status = RunRecord.Failed, Error = e.Message, FinishedUtc = DateTime.UtcNow, Seconds = Math.Round(clock.Elapsed.TotalSeconds, 1) },
+                errorLog: unexpected ? folder.File(ErrorLogFile) : null);
             throw;
         }
         finally
         {
+            heartbeat.Dispose();
             foreach (var resource in run.Owned) resource.Dispose();
+        }
+    }
+
+    /// <summary>The full trace of an unexpected exception that ended a run, in its run folder.</summary>
+    public const string ErrorLogFile = "error.log";
+
+    // How the run ended, in run.json and (for a fault) error.log, as far as the disk allows; what could be written is
+    // attached to the exception for the caller to report.
+    static void Record(Exception e, RunFolder folder, RunRecord ended, string? errorLog)
+    {
+        var recorded = Attempt(() => folder.WriteJson(RunFolder.RunFile, ended));
+        if (errorLog is not null && !Attempt(() => AtomicFile.WriteText(errorLog, e.ToString()))) errorLog = null;
+        new RunFailure(folder.Path, recorded, errorLog).AttachTo(e);
+    }
+
+    static bool Attempt(Action write)
+    {
+        try
+        {
+            write();
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
         }
     }
 
@@ -95,6 +137,8 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             throw new DataException($"{folder.Path} is a run of '{previous.Experiment}', not of '{definition.Config.Name}'");
         if (previous.Status == RunRecord.Completed)
             throw new DataException($"{folder.Path} is already completed; a finished run is never overwritten");
+        if (RunHeartbeat.StatusOf(folder, previous) == RunRecord.Running)
+            throw new DataException($"{folder.Path} is still running ({RunHeartbeat.Owner(previous)}); stop it before resuming it");
         if (kind.CannotResume is { } reason) throw new DataException(reason);
         var files = folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile);
         var split = new DatasetSplit(previous.Dataset.Classes, files.Train, files.Validation, files.Test, previous.Dataset.Skipped);

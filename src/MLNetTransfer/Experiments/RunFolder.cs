@@ -18,6 +18,9 @@ public sealed class RunFolder
     public const string HistoryFile = "history.csv";
     public const string AugmentationFile = "augmentation.png";
 
+    /// <summary>What only runs write: a dataset folder holding one of these is runs' output, never a class.</summary>
+    public static readonly IReadOnlyCollection<string> Markers = [RunFile, ExperimentRunner.FeatureStoreFolder];
+
     RunFolder(string path) => Path = path;
 
     /// <summary>The folder's absolute path.</summary>

@@ -6,7 +6,11 @@ namespace MLNetTransfer.Experiments;
 /// What <c>run.json</c> records about a run: enough to know what ran, on what, with which versions; and its notes, what
 /// the run did other than asked and why (a cache kept on disk because it exceeded the memory budget).
 /// </summary>
-/// <remarks><see cref="Backbone"/>'s ONNX paths are file names in the run folder, so a run folder can be moved.</remarks>
+/// <remarks>
+/// <see cref="Error"/> is the message of what made a run fail; <see cref="ProcessId"/> and <see cref="Host"/> say which
+/// process ran it, so a reader can tell a run in progress from one whose process was killed.
+/// <see cref="Backbone"/>'s ONNX paths are file names in the run folder, so a run folder can be moved.
+/// </remarks>
 public sealed record RunRecord(
     string Experiment,
     string Status,
@@ -20,7 +24,10 @@ public sealed record RunRecord(
     DateTime? FinishedUtc = null,
     double? Seconds = null,
     Training.TrainingPrecision? Precision = null,
-    IReadOnlyList<string>? Notes = null)
+    IReadOnlyList<string>? Notes = null,
+    string? Error = null,
+    int? ProcessId = null,
+    string? Host = null)
 {
     public const string Running = "running";
     public const string Completed = "completed";
@@ -28,6 +35,12 @@ public sealed record RunRecord(
 
     /// <summary>Stopped by the user (Ctrl-C) with its last checkpoint kept: <c>train --resume</c> continues it.</summary>
     public const string Interrupted = "interrupted";
+
+    /// <summary>
+    /// What readers show for a run whose run.json still says <see cref="Running"/> though its process is gone (killed,
+    /// a power cut): see <see cref="RunHeartbeat.StatusOf"/>. Never written: a killed process cannot write.
+    /// </summary>
+    public const string Killed = "interrupted (killed)";
 }
 
 /// <summary>The data a run used: its fingerprint, classes, counts per set and class, the files left out, and the files used with a warning.</summary>

@@ -37,13 +37,36 @@ public sealed class TrainedRun
         var folder = RunFolder.Open(path);
         var record = folder.ReadJson<RunRecord>(RunFolder.RunFile);
         if (record.Status != RunRecord.Completed)
-            throw new DataException($"{folder.Path} is a run whose status is '{record.Status}', not '{RunRecord.Completed}'; it has no finished model");
+            throw new DataException(Unfinished(folder, record));
         var ml = new MLContext(record.Seed);
         // A run that applies EXIF orientation saved it as a custom mapping, found through this assembly.
         ml.ComponentCatalog.RegisterAssembly(typeof(UprightImageFactory).Assembly);
         var model = Load(ml, folder.File(RunFolder.ModelFile));
         return new TrainedRun(folder, record, ml, model);
     }
+
+    /// <summary>
+    /// Null for a completed run; else why it has no model, with how it ended (a run whose process was killed shows as
+    /// <see cref="RunRecord.Killed"/>) and what can be done about it.
+    /// </summary>
+    public static string? Unfinished(string path)
+    {
+        var folder = RunFolder.Open(path);
+        var record = folder.ReadJson<RunRecord>(RunFolder.RunFile);
+        return record.Status == RunRecord.Completed ? null : Unfinished(folder, record);
+    }
+
+    static string Unfinished(RunFolder folder, RunRecord record) => RunHeartbeat.StatusOf(folder, record) switch
+    {
+        RunRecord.Running => $"{folder.Path} is still running ({RunHeartbeat.Owner(record)}); it has no finished model yet",
+        RunRecord.Killed => $"{folder.Path} is {RunRecord.Killed}: its {RunHeartbeat.Owner(record)} ended without saying how; it has no finished model{Continue(folder, record)}",
+        RunRecord.Interrupted => $"{folder.Path} is {RunRecord.Interrupted}; it has no finished model{Continue(folder, record)}",
+        var status => $"{folder.Path} is a run whose status is '{status}'{(record.Error is { } error ? $" ({error})" : "")}, not '{RunRecord.Completed}'; it has no finished model",
+    };
+
+    static string Continue(RunFolder folder, RunRecord record) => record.Mode == TrainingMode.FeatureExtraction
+        ? "; train its config again: the new run takes up the features already extracted, in chunks of 256 photos"
+        : $"; `train {record.ConfigFile} --resume {folder.Path}` continues it";
 
     // ML.NET 5 writes each ONNX model in model.zip to a temporary file named by Path.GetRandomFileName; when the random
     // extension comes out as ".ort" (1 in 32768), ONNX Runtime reads the file as its own format and fails to verify it

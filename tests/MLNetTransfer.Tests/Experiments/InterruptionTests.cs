@@ -14,23 +14,6 @@ public sealed class InterruptionTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    // Its standard output lines are added to output; both pipes are drained, so a full pipe never blocks the child.
-    static Process Start(List<string> output, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mlnet-transfer.dll"));
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is { } line) lock (output) output.Add(line);
-        };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
     [Fact]
     public void A_killed_training_process_resumes_to_completion_and_every_file_of_the_run_parses()
     {
@@ -40,7 +23,7 @@ public sealed class InterruptionTests : IDisposable
              "training": { "batchSize": 4, "phases": [ { "name": "head", "epochs": 2 }, { "name": "top", "epochs": {{epochs - 2}}, "unfreeze": { "topStages": 2 }, "learningRate": 0.0001 } ] },
             """);
 
-        using (var child = Start([], "train", config, "--no-report"))
+        using (var child = CliProcess.Start([], "train", config, "--no-report"))
         {
             var history = "";
             var clock = Stopwatch.StartNew();
@@ -58,6 +41,11 @@ public sealed class InterruptionTests : IDisposable
         var run = Directory.GetDirectories(folder["runs/synthetic-test"]).Single();
         var killed = RunFolder.Open(run).ReadJson<RunRecord>(RunFolder.RunFile);
         Assert.Equal(RunRecord.Running, killed.Status);
+        // Its process is gone: readers show the run as killed, and compare leaves it out saying so.
+        Assert.Contains(RunRecord.Killed, TrainedRun.Unfinished(run));
+        var (compared, said) = CliProcess.Run(2, "compare", run);
+        Assert.Equal(2, compared);
+        Assert.Contains($"not compared: {run} is {RunRecord.Killed}", said);
         Assert.False(File.Exists(Path.Combine(run, RunFolder.ModelFile)));
         var checkpoint = TrainingCheckpoint.Read(Path.Combine(run, "checkpoint"))!;
         // history.csv is written before each epoch's checkpoint, so the kill may land between the two.
@@ -65,7 +53,7 @@ public sealed class InterruptionTests : IDisposable
         Assert.True(File.Exists(checkpoint.NetworkFile(Path.Combine(run, "checkpoint"))));
 
         var output = new List<string>();
-        using (var resumed = Start(output, "train", config, "--resume", run, "--no-report"))
+        using (var resumed = CliProcess.Start(output, "train", config, "--resume", run, "--no-report"))
         {
             Assert.True(resumed.WaitForExit(TimeSpan.FromMinutes(5)), "the resumed run did not finish");
             resumed.WaitForExit(); // and its output read to the end

@@ -138,6 +138,33 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(run.Metrics.Test.Accuracy, double.Parse(MetricValue(html, "test-accuracy"), System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    [Fact]
+    public void Test_photos_damaged_since_training_and_masks_of_another_shape_are_left_out_of_the_pictures_and_listed()
+    {
+        TorchRuntime.EnsureStarted();
+        var run = Train();
+        var tests = MLNetTransfer.Evaluation.PredictionsCsv.Parse(File.ReadAllText(Path.Combine(run.Folder, RunFolder.PredictionsFile))).Select(p => p.ImagePath).ToList();
+        var (damaged, misfit) = (tests[0], tests[^1]);
+        File.WriteAllText(damaged, "hello");
+        // The synthetic photos are square: a 10 x 40 mask cannot be placed on one.
+        var mask = Path.Combine(folder["data/synthetic"], "masks", Path.GetFileNameWithoutExtension(misfit) + ".png");
+        Directory.CreateDirectory(Path.GetDirectoryName(mask)!);
+        using (var bitmap = new SkiaSharp.SKBitmap(10, 40))
+            File.WriteAllBytes(mask, EncodedImage.Png(bitmap));
+
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
+
+        Assert.Null(report.Unexplained);
+        Assert.Equal(tests.Count - 1, report.Quality!.Images);
+        Assert.Equal(tests.Count - 2, report.Quality.Localised); // every other one has its box in boxes.csv
+        var leftOut = report.LeftOut!.ToDictionary(f => f.Path, f => f.Reason);
+        Assert.StartsWith("not a decodable image", leftOut[damaged]);
+        Assert.Contains($"mask of 10 x 40 for an image of 128 x 128 ({misfit})", leftOut[mask]);
+        var html = Html(run);
+        Assert.Contains("Left out of the pictures", html);
+        Assert.Contains(System.Net.WebUtility.HtmlEncode(mask), html);
+    }
+
     [ChromiumFact]
     public void The_report_renders_in_headless_chromium_with_every_image_loaded_and_no_console_error()
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using MLNetTransfer.Core;
+using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Interpretability;
 using MLNetTransfer.Interpretability.Activations;
@@ -36,7 +37,7 @@ public sealed class ActivationsCommand(IAnsiConsole console) : GuardedCommand<Ac
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        if (!File.Exists(settings.Image)) throw new DataException($"image not found: {settings.Image}");
+        ImageFolder.Usable([settings.Image], f => f, settings.Image);
         var run = TrainedRun.Open(settings.Run);
         using var explainable = run.Explainable();
         var graph = explainable.Network.Backbone;

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Core;
+using MLNetTransfer.Experiments;
 using MLNetTransfer.Reports;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -23,7 +24,13 @@ public sealed class CompareCommand(IAnsiConsole console) : GuardedCommand<Compar
 
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
-        var runs = settings.Runs.Select(ComparedRun.Read).ToList();
+        var runs = new List<ComparedRun>();
+        foreach (var run in settings.Runs)
+        {
+            if (TrainedRun.Unfinished(run) is { } why) Console.MarkupLineInterpolated($"[yellow]not compared:[/] {why}");
+            else runs.Add(ComparedRun.Read(run));
+        }
+        if (runs.Count == 0) throw new DataException("none of the runs has finished, so there is nothing to compare");
         Console.Write(ComparisonTable.Of(runs));
         if (settings.Out is { } path)
         {

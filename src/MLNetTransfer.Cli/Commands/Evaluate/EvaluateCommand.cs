@@ -23,7 +23,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : GuardedCommand<Evalu
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var run = TrainedRun.Open(settings.Run);
-        var (images, skipped) = settings.Data is null ? (run.TestImages, []) : FromFolder(settings.Data, run.Classes);
+        var (images, skipped) = settings.Data is null ? TestSet(run) : FromFolder(settings.Data, run.Classes);
         var (metrics, predictions) = ProgressDisplay.Show(Console, progress =>
         {
             var predicted = ClassifierEvaluator.Predict(run.Ml, run.Model, images.Select(i => (i.Path, (string?)i.Label)).ToList(),
@@ -37,7 +37,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : GuardedCommand<Evalu
         folder.WriteJson(RunFolder.MetricsFile, metrics);
         folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(predictions, run.Classes));
 
-        foreach (var file in skipped) Console.MarkupLineInterpolated($"[yellow]skipped[/] {file.Path}: {file.Reason}");
+        SkippedFiles.Report(Console, skipped, Path.Combine(output, SkippedFile.CsvFile));
         Console.Write(MetricsTables.PerClass(metrics));
         Console.WriteLine($"accuracy: {metrics.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)} on {metrics.Count} images  " +
                           $"(macro accuracy {MetricsTables.Percent(metrics.MacroAccuracy)}, log-loss {MetricsTables.Number(metrics.LogLoss)}, AUC {MetricsTables.Number(metrics.Auc)})");
@@ -45,9 +45,13 @@ public sealed class EvaluateCommand(IAnsiConsole console) : GuardedCommand<Evalu
         return ExitCodes.Success;
     }
 
+    // The run's test photos that are still usable: files changed or removed since training are skipped, not fatal.
+    static (IReadOnlyList<LabeledImage>, IReadOnlyList<SkippedFile>) TestSet(TrainedRun run) =>
+        ImageFolder.Usable(run.TestImages, i => i.Path, "the run's test images");
+
     static (IReadOnlyList<LabeledImage>, IReadOnlyList<SkippedFile>) FromFolder(string data, IReadOnlyList<string> classes)
     {
-        var folder = ImageFolder.Scan(data);
+        var folder = ImageFolder.Scan(data, runMarkers: RunFolder.Markers);
         var unknown = folder.Classes.Except(classes).ToList();
         if (unknown.Count > 0)
             throw new DataException($"{data}: class folder(s) {string.Join(", ", unknown)} are not among the model's classes ({string.Join(", ", classes)})");

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
@@ -81,9 +82,10 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
             target = index;
         }
         if (settings.Masks is { } masks && !Directory.Exists(masks)) throw new DataException($"--masks {masks}: no such folder");
-        var files = ImageFolder.FilesIn(settings.Images).ToList();
-        if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
+        var (files, skipped) = ImageFolder.CheckedFilesIn(settings.Images);
         var maskOf = settings.Masks is null ? null : ObjectMasks.InFolder(settings.Masks);
+        foreach (var warning in maskOf is null ? [] : ObjectMasks.CheckSizes(files, maskOf))
+            Console.MarkupLineInterpolated($"[yellow]warning:[/] {warning.Path}: {warning.Warning}");
         var method = settings.Method == Best ? BestMethod(run, explainable, files, maskOf, cancellation)
             : HeatmapMethods.Create(settings.Method, settings.EigenSmooth, settings.AugSmooth);
         var output = settings.Out ?? Path.Combine(run.Folder.Path, "explanations", method.FullName);
@@ -122,6 +124,7 @@ public sealed class ExplainCommand(IAnsiConsole console) : GuardedCommand<Explai
             if (quality is { Localised: > 0, PeakInside: { } peak, HeatInside: { } heat, ObjectShare: { } share })
                 Console.WriteLine($"against {quality.Localised} mask(s): peak inside {peak:P1}, heat inside {heat:P1} (masks cover {share:P1})");
         }
+        SkippedFiles.Report(Console, skipped, Path.Combine(output, SkippedFile.CsvFile));
         Console.WriteLine($"wrote {explanations.Count} overlay(s) and quality.csv to {Path.GetFullPath(output)}");
         return ExitCodes.Success;
     }

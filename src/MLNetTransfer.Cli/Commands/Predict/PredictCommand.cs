@@ -10,7 +10,10 @@ using Spectre.Console.Cli;
 
 namespace MLNetTransfer.Cli.Commands.Predict;
 
-/// <summary><c>mlnet-transfer predict &lt;run&gt; &lt;image or folder&gt;...</c>.</summary>
+/// <summary>
+/// <c>mlnet-transfer predict &lt;run&gt; &lt;image or folder&gt;...</c>. Files that are no usable image are skipped,
+/// named with the reason (and listed in <c>&lt;csv&gt;.skipped.csv</c> beside <c>--csv</c>); the exit code stays 0.
+/// </summary>
 public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<PredictCommand.Settings>(console)
 {
     public sealed class Settings : RunSettings
@@ -31,8 +34,7 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         var run = TrainedRun.Open(settings.Run);
-        var files = ImageFolder.FilesIn(settings.Images).ToList();
-        if (files.Count == 0) throw new DataException($"no images found in {string.Join(", ", settings.Images)}");
+        var (files, skipped) = ImageFolder.CheckedFilesIn(settings.Images);
 
         var overlays = settings.Heatmaps is { } heatmaps ? new ModelHeatmapOverlays(run, heatmaps) : null;
         var input = run.Ml.Data.LoadFromEnumerable(files.Select(f => new ImageInput { ImagePath = f }));
@@ -47,6 +49,7 @@ public sealed class PredictCommand(IAnsiConsole console) : GuardedCommand<Predic
             File.WriteAllText(csv, PredictionsCsv.Format(predictions, run.Classes));
             Console.WriteLine($"written to {Path.GetFullPath(csv)}");
         }
+        SkippedFiles.Report(Console, skipped, settings.Csv is { } written ? Path.ChangeExtension(written, ".skipped.csv") : null);
         if (overlays is not null) Console.WriteLine($"{overlays.Files.Count} heat-maps from model.zip written to {Path.GetFullPath(settings.Heatmaps!)}");
         return ExitCodes.Success;
     }
