@@ -50,6 +50,64 @@ public static class Charts
         return Svg(model);
     }
 
+    /// <summary>
+    /// The reliability diagram: each confidence bin's accuracy as a bar against the diagonal a calibrated model would
+    /// follow, with the expected calibration error in the title.
+    /// </summary>
+    public static string Reliability(Evaluation.Calibration calibration, string set)
+    {
+        var model = Model($"Reliability, {set} (ECE {calibration.ExpectedCalibrationError:0.000})", "confidence (top probability)", "accuracy");
+        model.Axes[0].Minimum = model.Axes[1].Minimum = 0;
+        model.Axes[0].Maximum = model.Axes[1].Maximum = 1;
+        model.Legends[0].LegendPosition = LegendPosition.LeftTop;
+        var bars = new RectangleBarSeries { Title = "accuracy", FillColor = OxyColor.FromRgb(0x4c, 0x72, 0xb0), StrokeColor = OxyColors.White };
+        foreach (var bin in calibration.Bins.Where(b => b.Count > 0)) bars.Items.Add(new RectangleBarItem(bin.Low, 0, bin.High, bin.Accuracy));
+        var confidence = new ScatterSeries { Title = "confidence", MarkerType = MarkerType.Diamond, MarkerSize = 3, MarkerFill = OxyColors.OrangeRed };
+        foreach (var bin in calibration.Bins.Where(b => b.Count > 0)) confidence.Points.Add(new ScatterPoint((bin.Low + bin.High) / 2, bin.MeanConfidence));
+        var ideal = new LineSeries { Title = "calibrated", LineStyle = LineStyle.Dash, Color = OxyColors.Gray };
+        ideal.Points.Add(new DataPoint(0, 0));
+        ideal.Points.Add(new DataPoint(1, 1));
+        model.Series.Add(bars);
+        model.Series.Add(confidence);
+        model.Series.Add(ideal);
+        return Svg(model);
+    }
+
+    /// <summary>
+    /// The confusion matrix as a heat-map that stays readable with dozens of classes: each row shaded by the share of
+    /// that true class predicted as each column, the count written where the cells are large enough to hold it.
+    /// </summary>
+    public static string ConfusionHeatmap(IReadOnlyList<string> classes, IReadOnlyList<IReadOnlyList<long>> counts)
+    {
+        static string E(string text) => System.Net.WebUtility.HtmlEncode(text);
+        static string I(FormattableString text) => FormattableString.Invariant(text);
+        var n = classes.Count;
+        var label = Math.Min(160, 12 + 7 * classes.Max(c => c.Length));
+        var cell = Math.Clamp(560 / n, 8, 40);
+        var size = label + cell * n + 4;
+        var font = Math.Clamp(cell * 0.45, 7, 12);
+        var svg = new System.Text.StringBuilder(I($$"""<svg class="confusion-heatmap" viewBox="0 0 {{size}} {{size}}" width="{{size}}" role="img" aria-label="Confusion matrix heat-map: rows are true classes, columns predicted ones" font-family="sans-serif" font-size="{{font:0.#}}">"""));
+        for (var r = 0; r < n; r++)
+        {
+            var y = label + r * cell;
+            var middle = y + cell / 2.0 + font / 3;
+            svg.Append(I($$"""<text x="{{label - 4}}" y="{{middle:0.#}}" text-anchor="end">{{E(classes[r])}}</text>"""));
+            svg.Append(I($$"""<text transform="translate({{middle:0.#}},{{label - 4}}) rotate(-90)">{{E(classes[r])}}</text>"""));
+            var total = Math.Max(1, counts[r].Sum());
+            for (var c = 0; c < n; c++)
+            {
+                var share = counts[r][c] / (double)total;
+                // Right answers in blue, mistakes in red, so a bright cell off the diagonal stands out.
+                var (red, green, blue) = r == c ? (255 - 180 * share, 255 - 120 * share, 255 - 40 * share) : (255 - 20 * share, 255 - 200 * share, 255 - 200 * share);
+                var x = label + c * cell;
+                svg.Append(I($$"""<rect x="{{x}}" y="{{y}}" width="{{cell}}" height="{{cell}}" fill="rgb({{red:0}},{{green:0}},{{blue:0}})" stroke="#ddd" stroke-width="0.5"><title>true {{E(classes[r])}}, predicted {{E(classes[c])}}: {{counts[r][c]}} ({{share:P0}} of the row)</title></rect>"""));
+                if (cell >= 18 && counts[r][c] > 0)
+                    svg.Append(I($$"""<text x="{{x + cell / 2.0:0.#}}" y="{{middle:0.#}}" text-anchor="middle" fill="{{(share > 0.6 ? "#fff" : "#222")}}">{{counts[r][c]}}</text>"""));
+            }
+        }
+        return svg.Append("</svg>").ToString();
+    }
+
     static PlotModel Model(string title, string x, string y)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 14, DefaultFontSize = 11 };

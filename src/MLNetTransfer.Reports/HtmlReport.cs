@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -12,7 +13,7 @@ namespace MLNetTransfer.Reports;
 /// the window's width. Every string that
 /// comes from the user or the file system is HTML-encoded.
 /// </summary>
-public static class HtmlReport
+public static partial class HtmlReport
 {
     public static string Render(RunReport report, string figuresFolder)
     {
@@ -62,8 +63,10 @@ public static class HtmlReport
         if (report.History.Count > 0)
             html.Append($"<section><h2>Training</h2><div class=\"charts\">{Charts.TrainingCurve(report.History, accuracy: false)}{Charts.TrainingCurve(report.History, accuracy: true)}</div></section>");
 
-        Metrics(html, "Test set", "test", report.Test, report.Roc.Count > 0 ? $"<div class=\"charts\">{Charts.Roc(report.Roc, report.Test.Auc)}</div>" : "");
-        if (report.Validation is { } validation) Metrics(html, "Validation set", "validation", validation, "");
+        Metrics(html, "Test set", "test", report.Test, MetricCharts(report.Roc.Count > 0 ? Charts.Roc(report.Roc, report.Test.Auc) : "", report.Test, report.TestBeforeScaling, "test"),
+            report.TestBeforeScaling, report.Temperature);
+        if (report.Validation is { } validation)
+            Metrics(html, "Validation set", "validation", validation, MetricCharts("", validation, report.ValidationBeforeScaling, "validation"), report.ValidationBeforeScaling, report.Temperature);
 
         if (report.Unexplained is { } why)
             html.Append($"<section><h2>Where the model looks</h2><p>No heat-maps, activations or filter pictures for this run: {E(why)}</p></section>");
@@ -113,22 +116,56 @@ public static class HtmlReport
               for (var i = 0; i < images.length; i++) if (images[i].complete && images[i].naturalWidth > 0) loaded++;
               document.body.setAttribute('data-images-loaded', loaded + '/' + images.length);
               document.body.setAttribute('data-fits-width', document.documentElement.scrollWidth <= window.innerWidth);
+              // Sections scroll sideways rather than widen the page; a test wants none to need to.
+              var wide = [];
+              document.querySelectorAll('section').forEach(function (s) { if (s.scrollWidth > s.clientWidth + 1) wide.push(s.id); });
+              document.body.setAttribute('data-overflowing', wide.join(' '));
             });
             </script>
             </body></html>
             """);
-        return html.ToString();
+        return WithContents(html.ToString());
     }
+
+    // Every section gets an id from its title, and a list of links to them goes under the page's heading.
+    static string WithContents(string page)
+    {
+        var contents = new StringBuilder("<nav class=\"contents\" aria-label=\"Sections\"><ul>");
+        var used = new HashSet<string>();
+        var linked = SectionTitle().Replace(page, m =>
+        {
+            var title = m.Groups["title"].Value;
+            var slug = Regex.Replace(WebUtility.HtmlDecode(Regex.Replace(title, "<[^>]+>", "")).ToLowerInvariant(), "[^a-z0-9]+", "-").Trim('-');
+            var id = slug;
+            for (var n = 2; !used.Add(id); n++) id = $"{slug}-{n}";
+            contents.Append($"<li><a href=\"#{id}\">{title}</a></li>");
+            return $"<section id=\"{id}\"><h2>{title}</h2>";
+        });
+        contents.Append("</ul></nav>");
+        var heading = linked.IndexOf("</h1>", StringComparison.Ordinal) + "</h1>".Length;
+        return linked.Insert(heading, contents.ToString());
+    }
+
+    [GeneratedRegex("<section><h2>(?<title>.*?)</h2>")]
+    private static partial Regex SectionTitle();
 
     static void Files(StringBuilder html, string what, string column, IReadOnlyList<(string Path, string Text)> files)
     {
         if (files.Count == 0) return;
         html.Append($"<p>{files.Count} file(s) {what}:</p><table><tr><th>file</th><th>{column}</th></tr>");
-        foreach (var (path, text) in files) html.Append($"<tr><td>{E(path)}</td><td>{E(text)}</td></tr>");
+        foreach (var (path, text) in files) html.Append($"<tr><td class=\"path\">{E(path)}</td><td>{E(text)}</td></tr>");
         html.Append("</table>");
     }
 
-    static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m, string chart)
+    // Beyond this many classes the numeric confusion table is too wide to read; the heat-map stands for it.
+    const int MaxConfusionTable = 12;
+
+    // The ROC curve, and the reliability diagram (before temperature scaling too, where the run has one).
+    static string MetricCharts(string roc, EvaluationMetrics m, EvaluationMetrics? before, string set) =>
+        roc.Length == 0 && m.Calibration is null ? ""
+        : $"<div class=\"charts\">{roc}{(before?.Calibration is { } b ? Charts.Reliability(b, $"{set} before temperature scaling") : "")}{(m.Calibration is { } c ? Charts.Reliability(c, before is null ? set : $"{set} after temperature scaling") : "")}</div>";
+
+    static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m, string chart, EvaluationMetrics? before, double? temperature)
     {
         html.Append($"<section><h2>{title}</h2><table>");
         html.Append($"<tr><th>images</th><td class=\"n\" data-metric=\"{set}-count\" data-value=\"{m.Count}\">{m.Count}</td></tr>");
@@ -136,10 +173,37 @@ public static class HtmlReport
         html.Append($"<tr><th>macro accuracy</th><td class=\"n\" data-metric=\"{set}-macro-accuracy\" data-value=\"{N(m.MacroAccuracy)}\">{m.MacroAccuracy:P1}</td></tr>");
         html.Append($"<tr><th>log-loss</th><td class=\"n\" data-metric=\"{set}-log-loss\" data-value=\"{N(m.LogLoss)}\">{m.LogLoss:0.000}</td></tr>");
         if (m.Auc is { } auc) html.Append($"<tr><th>ROC AUC</th><td class=\"n\" data-metric=\"{set}-auc\" data-value=\"{N(auc)}\">{auc:0.000}</td></tr>");
-        html.Append("</table><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th><th>images</th></tr>");
+        foreach (var top in m.TopK ?? [])
+            html.Append($"<tr><th>top-{top.K} accuracy</th><td class=\"n\" data-metric=\"{set}-top-{top.K}\" data-value=\"{N(top.Accuracy)}\">{top.Accuracy:P1}</td></tr>");
+        if (m.Classes.Count > 2)
+        {
+            if (m.MacroF1 is { } macro) html.Append($"<tr><th>macro F1</th><td class=\"n\" data-metric=\"{set}-macro-f1\" data-value=\"{N(macro)}\">{macro:P1}</td></tr>");
+            if (m.WeightedF1 is { } weighted) html.Append($"<tr><th>weighted F1</th><td class=\"n\" data-metric=\"{set}-weighted-f1\" data-value=\"{N(weighted)}\">{weighted:P1}</td></tr>");
+            if (m.MeanAuc is { } mean) html.Append($"<tr><th>mean one-vs-rest AUC</th><td class=\"n\" data-metric=\"{set}-mean-auc\" data-value=\"{N(mean)}\">{mean:0.000}</td></tr>");
+        }
+        if (m.Calibration is { } calibration)
+            html.Append($"<tr><th>expected calibration error ({Evaluation.Calibration.BinCount} bins)</th><td class=\"n\" data-metric=\"{set}-ece\" data-value=\"{N(calibration.ExpectedCalibrationError)}\">{calibration.ExpectedCalibrationError:0.000}</td></tr>");
+        if (before is { Calibration: { } uncalibrated } && temperature is { } t)
+        {
+            html.Append($"<tr><th>temperature (fitted on the validation set)</th><td class=\"n\" data-metric=\"temperature\" data-value=\"{N(t)}\">{t:0.000}</td></tr>");
+            html.Append($"<tr><th>expected calibration error before scaling</th><td class=\"n\" data-metric=\"{set}-ece-before\" data-value=\"{N(uncalibrated.ExpectedCalibrationError)}\">{uncalibrated.ExpectedCalibrationError:0.000}</td></tr>");
+            html.Append($"<tr><th>log-loss before scaling</th><td class=\"n\" data-metric=\"{set}-log-loss-before\" data-value=\"{N(before.LogLoss)}\">{before.LogLoss:0.000}</td></tr>");
+        }
+        var perClassAuc = m.Classes.Count > 2 && m.PerClass.Any(c => c.Auc is not null);
+        html.Append($"</table><table><tr><th>class</th><th>precision</th><th>recall</th><th>F1</th>{(perClassAuc ? "<th>AUC (one vs rest)</th>" : "")}<th>images</th></tr>");
         foreach (var c in m.PerClass)
-            html.Append($"<tr><td>{E(c.Class)}</td><td class=\"n\">{c.Precision:P1}</td><td class=\"n\">{c.Recall:P1}</td><td class=\"n\">{c.F1:P1}</td><td class=\"n\">{c.Support}</td></tr>");
-        html.Append("</table><table class=\"confusion\"><caption>Confusion matrix: rows are true classes, columns predicted ones</caption><tr><th></th>");
+            html.Append($"<tr><td>{E(c.Class)}</td><td class=\"n\">{c.Precision:P1}</td><td class=\"n\">{c.Recall:P1}</td><td class=\"n\">{c.F1:P1}</td>{(perClassAuc ? $"<td class=\"n\">{c.Auc:0.000}</td>" : "")}<td class=\"n\">{c.Support}</td></tr>");
+        html.Append("</table>");
+        if (m.MostConfused is { Count: > 0 } confused && m.Classes.Count > 2)
+        {
+            html.Append("<table class=\"confused\"><caption>Most confused: true class taken for another</caption><tr><th>true</th><th>predicted</th><th>images</th></tr>");
+            foreach (var pair in confused) html.Append($"<tr><td>{E(pair.True)}</td><td>{E(pair.Predicted)}</td><td class=\"n\">{pair.Count}</td></tr>");
+            html.Append("</table>");
+        }
+        if (m.Classes.Count > 2)
+            html.Append($"<figure class=\"confusion-figure\">{Charts.ConfusionHeatmap(m.Classes, m.ConfusionMatrix)}<figcaption>Confusion matrix: rows are true classes, columns predicted ones; each row shaded by its share (blue right, red wrong)</figcaption></figure>");
+        if (m.Classes.Count > MaxConfusionTable) { html.Append($"{chart}</section>"); return; }
+        html.Append("<table class=\"confusion\"><caption>Confusion matrix: rows are true classes, columns predicted ones</caption><tr><th></th>");
         foreach (var c in m.Classes) html.Append($"<th>{E(c)}</th>");
         html.Append("</tr>");
         for (var r = 0; r < m.Classes.Count; r++)
@@ -158,10 +222,16 @@ public static class HtmlReport
         if (examples.Count == 0) html.Append($"<p>{none}</p>");
         html.Append("<div class=\"grid\">");
         foreach (var e in examples)
+        {
+            string Image(string overlay, string why) => overlay.Length == 0 ? ""
+                : $"<img src=\"{DataUri(Path.Combine(figuresFolder, overlay))}\" alt=\"heat-map of {E(Path.GetFileName(e.Image))} {E(why)}\" title=\"{E(why)}\">";
+            // A mistake shows where the model found its answer and where it found the true class, side by side.
+            var pair = e.TrueClassOverlay.Length > 0;
             html.Append($"""
-                <figure>{(e.Overlay.Length == 0 ? "" : $"<img src=\"{DataUri(Path.Combine(figuresFolder, e.Overlay))}\" alt=\"Grad-CAM overlay of {E(Path.GetFileName(e.Image))}\">")}
-                <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>true: {E(e.Label)}, predicted: {E(e.Predicted)} ({e.Probability:P1})</figcaption></figure>
+                <figure{(pair ? " class=\"pair\"" : "")}>{Image(e.Overlay, $"explaining {e.Predicted}, the prediction")}{(pair ? Image(e.TrueClassOverlay, $"explaining {e.Label}, the true class") : "")}
+                <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>true: {E(e.Label)}, predicted: {E(e.Predicted)} ({e.Probability:P1}){(pair ? $"<br>left: where it saw {E(e.Predicted)}; right: where it saw {E(e.Label)}" : "")}</figcaption></figure>
                 """);
+        }
         html.Append("</div></section>");
     }
 
@@ -225,13 +295,25 @@ public static class HtmlReport
         td.diagonal { background: #e8f4e8; }
         caption { text-align: left; color: #555; padding: 0.25rem 0; }
         .lead { color: #444; }
-        .grid { display: flex; flex-wrap: wrap; gap: 0.75rem; }
-        .grid figure { margin: 0; width: 224px; max-width: 100%; }
+        nav.contents ul { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; padding: 0; margin: 0.5rem 0; list-style: none; }
+        nav.contents a { color: #2a5db0; text-decoration: none; }
+        .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(180px, 100%), 1fr)); gap: 0.75rem; }
+        .grid figure { margin: 0; min-width: 0; }
+        .grid figure.pair { display: flex; flex-wrap: wrap; gap: 4px; }
+        @media (min-width: 600px) { .grid figure.pair { grid-column: span 2; } }
+        .grid figure.pair img { width: calc(50% - 2px); }
+        .grid figure.pair figcaption { width: 100%; }
+        td.path { overflow-wrap: anywhere; }
+        svg.confusion-heatmap { max-width: 100%; height: auto; }
         figure.wide { margin: 0.5rem 0; }
         img { max-width: 100%; height: auto; display: block; }
         .charts { display: flex; flex-wrap: wrap; gap: 0.5rem; }
         .charts svg { max-width: 100%; height: auto; }
         pre { white-space: pre-wrap; word-break: break-word; font-size: 0.85rem; }
-        @media (max-width: 600px) { main { padding: 0.25rem; } section { padding: 0.25rem 0.5rem 0.5rem; } th, td { padding: 0.2rem 0.3rem; } }
+        @media (max-width: 600px) {
+          main { padding: 0.25rem; } section { padding: 0.25rem 0.5rem 0.5rem; } th, td { padding: 0.2rem 0.3rem; }
+          /* The ranking's seven columns fit a phone in a smaller type, their headings wrapping. */
+          table { font-size: 0.75rem; } th { overflow-wrap: anywhere; hyphens: auto; }
+        }
         """;
 }

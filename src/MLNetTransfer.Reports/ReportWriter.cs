@@ -74,6 +74,14 @@ public static class ReportWriter
             step?.Invoke($"Report: {options.Method} on {all.Count} test images");
             var measured = MeasureHeatmaps(explainable, options.Method, options.RoadImages, images, MaskOf, overlays, rankedImages.Count, figuresPath, cancellation);
             quality = measured.Quality;
+            // Each mistake also gets the map of its true class: what the model saw of it, beside what it went for.
+            var usableSet = all.ToHashSet();
+            foreach (var p in mistakes.Where(p => usableSet.Contains(p.ImagePath)))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var truth = new Explainer(explainable, HeatmapMethods.Create(options.Method), targetClass: classIndex[p.Label!]) { RoadImages = 0 }.Explain([p.ImagePath]).Single();
+                HeatmapOverlay.Write(Path.Combine(figuresPath, TrueClassOverlay(overlays[p.ImagePath])), truth.Rgb, truth.Heatmap, explainable.Width, explainable.Height);
+            }
             if (options.RankedMethods.Count > 0 && rankedImages.Count > 0)
             {
                 // The main method's maps of the first images are reused where ROAD was measured on all of them.
@@ -99,8 +107,9 @@ public static class ReportWriter
             scratch.Delete(recursive: true);
         }
         // Without its overlay where explaining stopped early.
-        ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p),
-            File.Exists(Path.Combine(figuresPath, overlays[p.ImagePath])) ? overlays[p.ImagePath] : "");
+        string Existing(string file) => File.Exists(Path.Combine(figuresPath, file)) ? file : "";
+        ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p), Existing(overlays[p.ImagePath]),
+            p.Label == p.PredictedLabel ? "" : Existing(TrueClassOverlay(overlays[p.ImagePath])));
 
         var augmentation = folder.File(RunFolder.AugmentationFile);
         if (File.Exists(augmentation))
@@ -113,11 +122,13 @@ public static class ReportWriter
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
             mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
-            run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut);
+            run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut, metrics.Temperature, metrics.TestBeforeScaling, metrics.ValidationBeforeScaling);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;
     }
+
+    static string TrueClassOverlay(string overlay) => Path.GetFileNameWithoutExtension(overlay) + "-true.png";
 
     // The main method over the whole test set for the quality figures (with localisation where the object is known);
     // overlays written for the images the report shows, and the first explanations kept whole for the ranking.

@@ -23,6 +23,9 @@ namespace MLNetTransfer.Reports;
 /// <param name="Figures">The report's pictures by section, as files in <see cref="ReportWriter.FiguresFolder"/>.</param>
 /// <param name="LeftOut">Test images (missing or damaged since training) and masks (another shape than their image) the pictures and figures left out, and why.</param>
 /// <param name="ModelHeatmap">The size [rows, columns] of the Grad-CAM map in model.zip's Heatmap column; null where the model has none.</param>
+/// <param name="Temperature">The temperature folded into model.zip (<c>"calibration": "temperature"</c>); null without.</param>
+/// <param name="TestBeforeScaling">With a temperature: the test set's metrics before it.</param>
+/// <param name="ValidationBeforeScaling">With a temperature: the validation set's before it.</param>
 public sealed record RunReport(
     string Experiment,
     RunRecord Run,
@@ -39,7 +42,10 @@ public sealed record RunReport(
     string? Unexplained = null,
     IReadOnlyList<RankedMethod>? Ranking = null,
     int[]? ModelHeatmap = null,
-    IReadOnlyList<SkippedFile>? LeftOut = null);
+    IReadOnlyList<SkippedFile>? LeftOut = null,
+    double? Temperature = null,
+    EvaluationMetrics? TestBeforeScaling = null,
+    EvaluationMetrics? ValidationBeforeScaling = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
@@ -49,8 +55,9 @@ public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate)
 /// <param name="Label">Its true class.</param>
 /// <param name="Predicted">The model's class.</param>
 /// <param name="Probability">The model's probability for its class.</param>
-/// <param name="Overlay">The overlay's file name in the figures folder; empty where the run cannot be explained.</param>
-public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay);
+/// <param name="Overlay">The overlay's file name in the figures folder, explaining the predicted class; empty where the run cannot be explained.</param>
+/// <param name="TrueClassOverlay">For a mistake, the overlay explaining the true class; empty otherwise.</param>
+public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay, string TrueClassOverlay = "");
 
 /// <summary>A picture of the report: its file in the figures folder and what it shows.</summary>
 public sealed record Figure(string File, string Caption);

@@ -3,9 +3,9 @@ using SkiaSharp;
 namespace MLNetTransfer.Data;
 
 /// <summary>
-/// A folder with one sub-folder of images per class, the layout of Keras' <c>image_dataset_from_directory</c> and
-/// ML.NET's samples. Classes are sorted by name (ordinal) so that their order, and so the model's label keys, never
-/// depend on the file system.
+/// A folder of labelled images: one sub-folder per class by default, or classes read from file names or a CSV
+/// (<see cref="LabelSource"/>). Classes are sorted by name (ordinal) so that their order, and so the model's label
+/// keys, never depend on the file system.
 /// </summary>
 public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IReadOnlyList<LabeledImage> Images, IReadOnlyList<SkippedFile> Skipped)
 {
@@ -55,7 +55,7 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
         File.Exists(file) ? Check(file, new FileInfo(file).Length, exifOrientationApplied: true).Reason : "file not found";
 
     /// <summary>Lists classes and images under <paramref name="root"/>; files that cannot be decoded are skipped with a reason.</summary>
-    /// <param name="root">The folder with one sub-folder per class.</param>
+    /// <param name="root">The folder: with one sub-folder per class, or as <paramref name="labels"/> reads it.</param>
     /// <param name="exifOrientationApplied">Whether images will be turned upright by their EXIF orientation; when not, each photo that has one gets a warning.</param>
     /// <param name="checksFolder">
     /// Where to keep what this scan found for each file, so that the next scan of the folder decodes only files whose
@@ -69,52 +69,44 @@ public sealed record ImageFolder(string Root, IReadOnlyList<string> Classes, IRe
     /// inside is not a class either. Both kinds are listed among the skipped with <see cref="RunOutputReason"/>.
     /// Default: none.
     /// </param>
+    /// <param name="labels">Where each image's class comes from. Default: <see cref="LabelSource.Folders"/>.</param>
     /// <exception cref="Core.DataException">Fewer than two classes, or a class left with no images.</exception>
     public static ImageFolder Scan(string root, bool exifOrientationApplied = false, string? checksFolder = null, string? outputFolder = null,
-        IReadOnlyCollection<string>? runMarkers = null)
+        IReadOnlyCollection<string>? runMarkers = null, LabelSource? labels = null)
     {
         if (!Directory.Exists(root)) throw new Core.DataException($"folder not found: {root}");
-        var skipped = new List<SkippedFile>();
-        var classFolders = new List<string>();
-        foreach (var folder in Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.')).OrderBy(Path.GetFileName, StringComparer.Ordinal))
-        {
-            if (HoldsRuns(folder, outputFolder, runMarkers ?? [])) skipped.Add(new SkippedFile(Path.GetFullPath(folder), RunOutputReason));
-            else classFolders.Add(folder);
-        }
-        if (classFolders.Count < 2)
-            throw new Core.DataException($"{root} has {classFolders.Count} class folder(s); a classifier needs at least two (one sub-folder of images per class)");
+        labels ??= LabelSource.Folders;
+        var found = labels.Find(root, folder => HoldsRuns(folder, outputFolder, runMarkers ?? []));
 
         var checksFile = checksFolder is null ? null : StoredChecks.PathFor(checksFolder, root, exifOrientationApplied);
         var earlier = checksFile is null ? [] : StoredChecks.Read(checksFile);
+        // Checking decodes every file not checked before as it is now: in parallel, in order.
+        var checkedFiles = found.Files.AsParallel().AsOrdered().Select(candidate =>
+        {
+            var file = candidate.File;
+            var info = new FileInfo(file);
+            if (!IsImageFile(file)) return (candidate, new StoredChecks.Check(info.Length, 0, $"not an image extension ({string.Join(", ", Extensions)})", null));
+            var modified = info.LastWriteTimeUtc.Ticks;
+            if (earlier.TryGetValue(file, out var check) && check.Length == info.Length && check.ModifiedTicks == modified) return (candidate, check);
+            var (reason, warning) = Check(file, info.Length, exifOrientationApplied);
+            return (candidate, new StoredChecks.Check(info.Length, modified, reason, warning));
+        }).ToList();
+
+        var skipped = new List<SkippedFile>(found.Unlabeled);
         var checks = new Dictionary<string, StoredChecks.Check>();
         var images = new List<LabeledImage>();
-        foreach (var folder in classFolders)
+        foreach (var ((file, label), check) in checkedFiles)
         {
-            var label = Path.GetFileName(folder);
-            var before = images.Count;
-            var files = Directory.EnumerateFiles(folder).Where(f => !Path.GetFileName(f).StartsWith('.')).Order(StringComparer.Ordinal).Select(Path.GetFullPath).ToList();
-            // Checking decodes every file not checked before as it is now: in parallel, in order.
-            var checkedFiles = files.AsParallel().AsOrdered().Select(file =>
-            {
-                var info = new FileInfo(file);
-                if (!IsImageFile(file)) return (file, new StoredChecks.Check(info.Length, 0, $"not an image extension ({string.Join(", ", Extensions)})", null));
-                var modified = info.LastWriteTimeUtc.Ticks;
-                if (earlier.TryGetValue(file, out var check) && check.Length == info.Length && check.ModifiedTicks == modified) return (file, check);
-                var (reason, warning) = Check(file, info.Length, exifOrientationApplied);
-                return (file, new StoredChecks.Check(info.Length, modified, reason, warning));
-            }).ToList();
-            foreach (var (file, check) in checkedFiles)
-            {
-                checks[file] = check;
-                if (check.Reason is not null) skipped.Add(new SkippedFile(file, check.Reason));
-                else images.Add(new LabeledImage(file, label, check.Length, check.Warning));
-            }
-            if (images.Count == before)
-                throw new Core.DataException($"class folder '{label}' has no usable images: {folder}");
+            checks[file] = check;
+            if (check.Reason is not null) skipped.Add(new SkippedFile(file, check.Reason));
+            else images.Add(new LabeledImage(file, label, check.Length, check.Warning));
         }
+        var used = images.Select(i => i.Label).ToHashSet();
+        if (found.Classes.FirstOrDefault(c => !used.Contains(c)) is { } empty)
+            throw new Core.DataException(labels.NoUsableImages(Path.GetFullPath(root), empty));
         if (checksFile is not null && !(checks.Count == earlier.Count && checks.All(c => earlier.TryGetValue(c.Key, out var e) && e == c.Value)))
             StoredChecks.Write(checksFile, checks);
-        return new ImageFolder(Path.GetFullPath(root), classFolders.Select(Path.GetFileName).ToList()!, images, skipped);
+        return new ImageFolder(Path.GetFullPath(root), found.Classes, images, skipped);
     }
 
     /// <summary>Why a folder of the dataset root is not a class: it holds runs' output.</summary>

@@ -5,32 +5,49 @@ namespace MLNetTransfer.Data;
 
 /// <summary>
 /// The embedded default dataset: drawn "cats vs dogs style" animal heads on cluttered backgrounds. Cats have pointed
-/// ears, whiskers and slit pupils; dogs have floppy ears, a muzzle and a large nose. Colour, size, position and rotation
+/// ears, whiskers and slit pupils; dogs have floppy ears, a muzzle and a large nose; up to four more classes can be
+/// drawn (<see cref="AllClasses"/>) for tests of more than two classes. Colour, size, position and rotation
 /// vary, so a classifier has to find the head's shape rather than a colour or a place. Every image is a pure function
 /// of (seed, class, index): the same seed gives the same files on every run. <c>boxes.csv</c> holds each head's
 /// bounding box (ears included), for checking where a heat-map points.
 /// </summary>
 public static class SyntheticPets
 {
+    /// <summary>The two classes of the default set.</summary>
     public static readonly IReadOnlyList<string> Classes = ["cat", "dog"];
+
+    /// <summary>
+    /// Every class the generator can draw, in the order <see cref="Generate"/> takes them: rabbits have tall upright
+    /// ears and front teeth, bears small round ears and a pale snout, mice large round ears at the sides and a pointed
+    /// nose, frogs eyes bulging above a wide head and a wide mouth, and no ears.
+    /// </summary>
+    public static readonly IReadOnlyList<string> AllClasses = ["cat", "dog", "rabbit", "bear", "mouse", "frog"];
+
     public const string BoxesFile = "boxes.csv";
 
-    /// <summary>Writes <paramref name="imagesPerClass"/> PNGs per class into <paramref name="root"/>/cat and /dog.</summary>
+    /// <summary>
+    /// Writes <paramref name="imagesPerClass"/> PNGs per class into one folder per class under <paramref name="root"/>,
+    /// for the first <paramref name="classes"/> of <see cref="AllClasses"/>. The cat and dog images do not depend on the
+    /// number of classes.
+    /// </summary>
     /// <remarks>The set is built in a sibling folder and renamed into place, so an interrupted run leaves no half set.</remarks>
-    public static void Generate(string root, int imagesPerClass, int imageSize, int seed, IProgress<int>? progress = null, CancellationToken cancellation = default)
+    public static void Generate(string root, int imagesPerClass, int imageSize, int seed, IProgress<int>? progress = null, CancellationToken cancellation = default, int classes = 2)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(classes, AllClasses.Count);
         root = Path.GetFullPath(root);
         if (Directory.Exists(root)) throw new IOException($"{root} already exists; delete it to generate again");
         var partial = root + ".partial";
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        foreach (var label in Classes) Directory.CreateDirectory(Path.Combine(partial, label));
+        var labels = AllClasses.Take(classes).ToList();
+        foreach (var label in labels) Directory.CreateDirectory(Path.Combine(partial, label));
 
-        var total = Classes.Count * imagesPerClass;
+        var total = labels.Count * imagesPerClass;
         var boxes = new string[total];
         var done = 0;
         Parallel.For(0, total, new ParallelOptions { CancellationToken = cancellation }, i =>
         {
-            var label = Classes[i / imagesPerClass];
+            var label = labels[i / imagesPerClass];
             var name = $"{label}/{label}_{i % imagesPerClass + 1:D4}.png";
             var box = Draw(Path.Combine(partial, name), label, imageSize, new Random(unchecked(seed * 7919 + i)));
             boxes[i] = string.Join(',', name, label, imageSize, imageSize, box.Left, box.Top, box.Right, box.Bottom);
@@ -55,7 +72,15 @@ public static class SyntheticPets
         canvas.Save();
         canvas.Translate(centre);
         canvas.RotateDegrees(angle);
-        var outline = label == "cat" ? DrawCat(canvas, radius, fur, random) : DrawDog(canvas, radius, fur, random);
+        var outline = label switch
+        {
+            "cat" => DrawCat(canvas, radius, fur, random),
+            "dog" => DrawDog(canvas, radius, fur, random),
+            "rabbit" => DrawRabbit(canvas, radius, fur, random),
+            "bear" => DrawBear(canvas, radius, fur, random),
+            "mouse" => DrawMouse(canvas, radius, fur, random),
+            _ => DrawFrog(canvas, radius, fur, random),
+        };
         canvas.Restore();
 
         using (var image = SKImage.FromBitmap(bitmap))
@@ -168,6 +193,113 @@ public static class SyntheticPets
             canvas.DrawOval(0, r * 0.72f, r * 0.12f, r * 0.16f, paint);
         }
         return [.. Ellipse(r * 0.9f, r * 1.0f), .. earPoints, new(0, r * 0.88f)];
+    }
+
+    static SKPoint[] DrawRabbit(SKCanvas canvas, float r, SKColor fur, Random random)
+    {
+        using var paint = new SKPaint { IsAntialias = true, Color = fur };
+        var earLength = r * (0.9f + 0.3f * random.NextSingle());
+        var ears = new List<SKPoint>();
+        foreach (var side in new[] { -1f, 1f })
+        {
+            var centre = new SKPoint(side * r * 0.35f, -r * 0.7f - earLength * 0.8f);
+            paint.Color = fur;
+            canvas.DrawOval(centre.X, centre.Y, r * 0.2f, earLength, paint);
+            paint.Color = new SKColor(240, 170, 180);
+            canvas.DrawOval(centre.X, centre.Y, r * 0.09f, earLength * 0.75f, paint);
+            ears.AddRange(Ellipse(r * 0.2f, earLength).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+        }
+        paint.Color = fur;
+        canvas.DrawOval(0, 0, r * 0.85f, r * 0.8f, paint);
+        foreach (var side in new[] { -1f, 1f })
+        {
+            paint.Color = SKColors.Black;
+            canvas.DrawCircle(side * r * 0.38f, -r * 0.15f, r * 0.1f, paint);
+        }
+        paint.Color = new SKColor(230, 120, 140);
+        canvas.DrawOval(0, r * 0.2f, r * 0.1f, r * 0.07f, paint);
+        paint.Color = SKColors.White;
+        canvas.DrawRect(-r * 0.1f, r * 0.36f, r * 0.09f, r * 0.2f, paint);
+        canvas.DrawRect(r * 0.01f, r * 0.36f, r * 0.09f, r * 0.2f, paint);
+        return [.. Ellipse(r * 0.85f, r * 0.8f), .. ears];
+    }
+
+    static SKPoint[] DrawBear(SKCanvas canvas, float r, SKColor fur, Random random)
+    {
+        using var paint = new SKPaint { IsAntialias = true, Color = fur };
+        var earRadius = r * (0.28f + 0.08f * random.NextSingle());
+        var ears = new List<SKPoint>();
+        foreach (var side in new[] { -1f, 1f })
+        {
+            var centre = new SKPoint(side * r * 0.72f, -r * 0.72f);
+            paint.Color = fur;
+            canvas.DrawCircle(centre, earRadius, paint);
+            paint.Color = fur.WithRed((byte)(fur.Red * 0.6f)).WithGreen((byte)(fur.Green * 0.6f)).WithBlue((byte)(fur.Blue * 0.6f));
+            canvas.DrawCircle(centre, earRadius * 0.55f, paint);
+            ears.AddRange(Ellipse(earRadius, earRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+        }
+        paint.Color = fur;
+        canvas.DrawCircle(0, 0, r, paint);
+        paint.Color = new SKColor(225, 205, 170);
+        canvas.DrawOval(0, r * 0.35f, r * 0.42f, r * 0.32f, paint);
+        paint.Color = SKColors.Black;
+        foreach (var side in new[] { -1f, 1f }) canvas.DrawCircle(side * r * 0.4f, -r * 0.2f, r * 0.07f, paint);
+        canvas.DrawOval(0, r * 0.22f, r * 0.15f, r * 0.1f, paint);
+        return [.. Ellipse(r, r), .. ears];
+    }
+
+    static SKPoint[] DrawMouse(SKCanvas canvas, float r, SKColor fur, Random random)
+    {
+        using var paint = new SKPaint { IsAntialias = true, Color = fur };
+        var earRadius = r * (0.55f + 0.15f * random.NextSingle());
+        var ears = new List<SKPoint>();
+        foreach (var side in new[] { -1f, 1f })
+        {
+            var centre = new SKPoint(side * r * 0.95f, -r * 0.55f);
+            paint.Color = fur;
+            canvas.DrawCircle(centre, earRadius, paint);
+            paint.Color = new SKColor(240, 170, 180);
+            canvas.DrawCircle(centre, earRadius * 0.65f, paint);
+            ears.AddRange(Ellipse(earRadius, earRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+        }
+        paint.Color = fur;
+        // A head narrowing to a pointed snout.
+        Fill(canvas, [new(-r * 0.75f, -r * 0.35f), new(r * 0.75f, -r * 0.35f), new(r * 0.55f, r * 0.35f), new(0, r * 1.1f), new(-r * 0.55f, r * 0.35f)], paint);
+        canvas.DrawOval(0, -r * 0.3f, r * 0.75f, r * 0.55f, paint);
+        paint.Color = SKColors.Black;
+        foreach (var side in new[] { -1f, 1f }) canvas.DrawCircle(side * r * 0.3f, -r * 0.1f, r * 0.09f, paint);
+        paint.Color = new SKColor(230, 120, 140);
+        canvas.DrawCircle(0, r * 1.05f, r * 0.1f, paint);
+        return [.. Ellipse(r * 0.75f, r * 0.55f).Select(p => new SKPoint(p.X, p.Y - r * 0.3f)), .. ears, new(0, r * 1.15f)];
+    }
+
+    static SKPoint[] DrawFrog(SKCanvas canvas, float r, SKColor fur, Random random)
+    {
+        using var paint = new SKPaint { IsAntialias = true, Color = fur };
+        var eyeRadius = r * (0.3f + 0.08f * random.NextSingle());
+        var eyes = new List<SKPoint>();
+        canvas.DrawOval(0, 0, r * 1.2f, r * 0.7f, paint);
+        foreach (var side in new[] { -1f, 1f })
+        {
+            var centre = new SKPoint(side * r * 0.6f, -r * 0.65f);
+            paint.Color = fur;
+            canvas.DrawCircle(centre, eyeRadius, paint);
+            paint.Color = SKColors.White;
+            canvas.DrawCircle(centre, eyeRadius * 0.7f, paint);
+            paint.Color = SKColors.Black;
+            canvas.DrawOval(centre.X, centre.Y, eyeRadius * 0.45f, eyeRadius * 0.2f, paint);
+            eyes.AddRange(Ellipse(eyeRadius, eyeRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+        }
+        paint.Color = SKColors.Black;
+        paint.Style = SKPaintStyle.Stroke;
+        paint.StrokeWidth = Math.Max(1, r * 0.05f);
+        using (var mouth = new SKPath())
+        {
+            mouth.MoveTo(-r * 0.8f, r * 0.15f);
+            mouth.QuadTo(0, r * 0.5f, r * 0.8f, r * 0.15f);
+            canvas.DrawPath(mouth, paint);
+        }
+        return [.. Ellipse(r * 1.2f, r * 0.7f), .. eyes];
     }
 
     static void Fill(SKCanvas canvas, SKPoint[] polygon, SKPaint paint)

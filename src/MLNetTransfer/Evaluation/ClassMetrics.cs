@@ -6,4 +6,5 @@ namespace MLNetTransfer.Evaluation;
 /// <param name="Recall">Of the images of this class, the share predicted as it.</param>
 /// <param name="F1">Harmonic mean of precision and recall (0 where both are 0).</param>
 /// <param name="Support">Number of images of this class.</param>
-public sealed record ClassMetrics(string Class, double Precision, double Recall, double F1, int Support);
+/// <param name="Auc">One-vs-rest area under the ROC curve of this class's probability; null where the set lacks this class or has only it.</param>
+public sealed record ClassMetrics(string Class, double Precision, double Recall, double F1, int Support, double? Auc = null);

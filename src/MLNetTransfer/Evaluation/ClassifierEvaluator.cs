@@ -81,11 +81,32 @@ public static class ClassifierEvaluator
             var recall = matrix.PerClassRecall[k];
             var f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
             var support = (int)matrix.Counts[k].Sum();
-            return new ClassMetrics(c, precision, recall, f1, support);
+            return new ClassMetrics(c, precision, recall, f1, support, RocAuc(predictions.Select(p => (p.Scores[k], p.Label == c))));
         }).ToList();
         var counts = matrix.Counts.Select(row => (IReadOnlyList<long>)row.Select(v => (long)v).ToList()).ToList();
         var auc = width == 2 ? RocAuc(predictions.Select(p => (p.Scores[1], p.Label == classes[1]))) : (double?)null;
-        return new EvaluationMetrics(predictions.Count, metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, classes, perClass, counts, auc);
+        var aucs = perClass.Where(c => c.Auc is not null).Select(c => c.Auc!.Value).ToList();
+        var confused = counts.SelectMany((row, r) => row.Select((n, c) => new ConfusedPair(classes[r], classes[c], n)).Where((_, c) => c != r))
+            .Where(p => p.Count > 0).OrderByDescending(p => p.Count).ThenBy(p => p.True, StringComparer.Ordinal).ThenBy(p => p.Predicted, StringComparer.Ordinal).Take(10).ToList();
+        return new EvaluationMetrics(predictions.Count, metrics.MicroAccuracy, metrics.MacroAccuracy, metrics.LogLoss, classes, perClass, counts, auc,
+            TopK: [.. new[] { 2, 3, 5 }.Where(k => k < width).Select(k => new TopKAccuracy(k, TopKShare(predictions, classes, k)))],
+            MacroF1: perClass.Average(c => c.F1),
+            WeightedF1: perClass.Sum(c => c.F1 * c.Support) / predictions.Count,
+            MeanAuc: aucs.Count > 0 ? aucs.Average() : null,
+            MostConfused: confused,
+            Calibration: Calibration.Of(predictions, classes));
+    }
+
+    // The share of predictions whose true class has one of the k highest scores; ties rank the earlier class first.
+    static double TopKShare(IReadOnlyList<Prediction> predictions, IReadOnlyList<string> classes, int k)
+    {
+        var index = classes.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i);
+        return predictions.Count(p =>
+        {
+            var truth = index[p.Label!];
+            var higher = p.Scores.Select((s, j) => s > p.Scores[truth] || (s == p.Scores[truth] && j < truth)).Count(h => h);
+            return higher < k;
+        }) / (double)predictions.Count;
     }
 
     /// <summary>Area under the ROC curve: the chance a random positive scores above a random negative (ties count half).</summary>

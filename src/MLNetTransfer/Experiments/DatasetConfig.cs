@@ -7,7 +7,7 @@ namespace MLNetTransfer.Experiments;
 /// one <see cref="HeldOut"/> folder split into validation and test.</summary>
 public sealed record DatasetConfig
 {
-    [Description("Folder with one sub-folder of images per class; split by 'split'.")]
+    [Description("Folder with one sub-folder of images per class (or as 'labels' says); split by 'split'.")]
     public string? Root { get; init; }
 
     [Description("Fractions of each class for train, validation and test (stratified, seeded). Default: 0.8/0.1/0.1.")]
@@ -24,6 +24,9 @@ public sealed record DatasetConfig
 
     [Description("With train, instead of validation and test folders: one folder split into both, stratified and seeded.")]
     public HeldOutConfig? HeldOut { get; init; }
+
+    [Description("Where each image's class comes from: fileName (a regular expression on file names) or csv (a file of image and class). Default: the name of its folder, one sub-folder per class.")]
+    public LabelsConfig? Labels { get; init; }
 
     [Description("ignore: photos are read as stored, as ML.NET's loader does, and each one with an EXIF orientation is listed as a warning. apply: they are turned upright, in training and in model.zip (which then needs this assembly registered to load). Default: ignore.")]
     public ExifOrientationMode ExifOrientation { get; init; } = ExifOrientationMode.Ignore;

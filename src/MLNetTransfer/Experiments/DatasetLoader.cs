@@ -13,18 +13,32 @@ static class DatasetLoader
     {
         var dataset = definition.Config.Dataset;
         var file = definition.ConfigPath;
+        LabelSource labels;
+        try
+        {
+            labels = dataset.Labels?.Source(definition.Resolve) ?? LabelSource.Folders;
+        }
+        catch (DataException e)
+        {
+            throw new ConfigException(file, "dataset.labels", e.Message, e);
+        }
+        var scanned = new List<string>();
         ImageFolder Scan(string field, string folder)
         {
             try
             {
-                return ImageFolder.Scan(definition.Resolve(folder), dataset.ExifOrientation == ExifOrientationMode.Apply, RunContext.FeatureStore(definition),
-                    definition.Resolve(definition.Config.Output), RunFolder.Markers);
+                scanned.Add(definition.Resolve(folder));
+                return ImageFolder.Scan(scanned[^1], dataset.ExifOrientation == ExifOrientationMode.Apply, RunContext.FeatureStore(definition),
+                    definition.Resolve(definition.Config.Output), RunFolder.Markers, labels);
             }
             catch (DataException e)
             {
                 throw new ConfigException(file, field, e.Message, e);
             }
         }
+        // A CSV's second rows, and rows naming no file in any folder, are known once every folder is scanned.
+        DatasetSplit WithCsvProblems(DatasetSplit split) =>
+            labels is CsvLabels csv ? split with { Skipped = [.. split.Skipped, .. csv.RowProblems(scanned)] } : split;
 
         if (dataset.HeldOut is { } heldOut)
         {
@@ -32,7 +46,7 @@ static class DatasetLoader
             var held = Scan("dataset.heldOut.root", heldOut.Root);
             try
             {
-                return DatasetSplit.HeldOut(train, held, heldOut.Validation, heldOut.Test, definition.Config.Seed);
+                return WithCsvProblems(DatasetSplit.HeldOut(train, held, heldOut.Validation, heldOut.Test, definition.Config.Seed));
             }
             catch (DataException e)
             {
@@ -40,18 +54,18 @@ static class DatasetLoader
             }
         }
         if (dataset.Root is null)
-            return DatasetSplit.Separate(Scan("dataset.train", dataset.Train!), Scan("dataset.validation", dataset.Validation!), Scan("dataset.test", dataset.Test!));
+            return WithCsvProblems(DatasetSplit.Separate(Scan("dataset.train", dataset.Train!), Scan("dataset.validation", dataset.Validation!), Scan("dataset.test", dataset.Test!)));
 
         var root = definition.Resolve(dataset.Root);
         if (dataset.Synthetic is { } synthetic && !Directory.Exists(root))
         {
-            var total = synthetic.ImagesPerClass * SyntheticPets.Classes.Count;
-            SyntheticPets.Generate(root, synthetic.ImagesPerClass, synthetic.ImageSize, synthetic.Seed, steps?.Counter("Generating the synthetic dataset", total), cancellation);
+            var total = synthetic.ImagesPerClass * synthetic.Classes;
+            SyntheticPets.Generate(root, synthetic.ImagesPerClass, synthetic.ImageSize, synthetic.Seed, steps?.Counter("Generating the synthetic dataset", total), cancellation, synthetic.Classes);
         }
         var split = dataset.Split ?? new SplitConfig();
         try
         {
-            return DatasetSplit.Stratified(Scan("dataset.root", dataset.Root), split.Train, split.Validation, definition.Config.Seed);
+            return WithCsvProblems(DatasetSplit.Stratified(Scan("dataset.root", dataset.Root), split.Train, split.Validation, definition.Config.Seed));
         }
         catch (DataException e)
         {

@@ -50,6 +50,9 @@ public sealed record ExperimentConfig
     [Description("frozen-base, fine-tune and from-scratch: none; horizontal-flip to average each prediction over the image and its mirror, vertical-flip over the image and its upside-down copy, or flips over the image and all three flipped copies; in evaluation and in the saved model. Default: none.")]
     public Backbones.Export.TestTimeAugmentation TestTimeAugmentation { get; init; }
 
+    [Description("none, or temperature: fit one temperature on the validation set that makes the probabilities as confident as the model is right (it minimises the validation log-loss; the predicted class never changes), and fold it into model.zip, whose Score is then calibrated (UncalibratedScore keeps the raw one). The report shows the calibration error before and after. Default: none.")]
+    public CalibrationMethod Calibration { get; init; }
+
     [Description("What model.zip outputs besides the class and scores: heatmap adds where the model looked. Default: nothing more.")]
     public ExportConfig? Export { get; init; }
 

@@ -21,6 +21,8 @@ internal static partial class ExperimentConfigValidator
             Fail("output", "must name a folder");
 
         ValidateDataset(definition, Fail);
+        if (config.Calibration == CalibrationMethod.Temperature && (config.Dataset.Split is { Validation: 0 } || config.Dataset.HeldOut is { Validation: 0 }))
+            Fail("calibration", "temperature scaling is fitted on the validation set; give the dataset validation images");
 
         if (config.ImageSize is { } size)
         {
@@ -101,6 +103,7 @@ internal static partial class ExperimentConfigValidator
     static void ValidateDataset(ExperimentDefinition definition, Action<string, string> fail)
     {
         var dataset = definition.Config.Dataset;
+        if (dataset.Labels is { } labels) ValidateLabels(definition, labels, fail);
         var separate = new[] { ("train", dataset.Train), ("validation", dataset.Validation), ("test", dataset.Test) };
         var givenSeparate = separate.Where(f => f.Item2 is not null).ToList();
 
@@ -134,8 +137,12 @@ internal static partial class ExperimentConfigValidator
 
         if (dataset.Synthetic is { } synthetic)
         {
+            if (dataset.Labels is { FileName: not null } or { Csv: not null })
+                fail("dataset.labels", "the synthetic dataset is written one folder per class; leave labels out");
             if (synthetic.ImagesPerClass is < 10 or > 100_000)
                 fail("dataset.synthetic.imagesPerClass", $"must be between 10 and 100000 (got {synthetic.ImagesPerClass})");
+            if (synthetic.Classes < 2 || synthetic.Classes > Data.SyntheticPets.AllClasses.Count)
+                fail("dataset.synthetic.classes", $"must be between 2 and {Data.SyntheticPets.AllClasses.Count} ({string.Join(", ", Data.SyntheticPets.AllClasses)}; got {synthetic.Classes})");
             if (synthetic.ImageSize is < 64 or > 2048)
                 fail("dataset.synthetic.imageSize", $"must be between 64 and 2048 (got {synthetic.ImageSize})");
         }
@@ -153,6 +160,29 @@ internal static partial class ExperimentConfigValidator
             var sum = split.Train + split.Validation + split.Test;
             if (Math.Abs(sum - 1) > 1e-6) fail("dataset.split", $"train + validation + test must be 1 (got {sum:0.######})");
         }
+    }
+
+    static void ValidateLabels(ExperimentDefinition definition, LabelsConfig labels, Action<string, string> fail)
+    {
+        if (labels.FileName is not null && labels.Csv is not null) fail("dataset.labels", "give either fileName (a pattern) or csv (a file), not both");
+        if (labels.Csv is null && (labels.FileColumn != "file" || labels.LabelColumn != "label"))
+            fail(labels.FileColumn != "file" ? "dataset.labels.fileColumn" : "dataset.labels.labelColumn", "applies to csv only");
+        if (labels.FileName is { } pattern)
+        {
+            try { _ = new Data.FileNameLabels(pattern); }
+            catch (ArgumentException e) { fail("dataset.labels.fileName", $"'{pattern}' {(e is RegexParseException ? $"is not a regular expression: {e.Message}" : e.Message)}"); }
+        }
+        if (labels.Csv is not { } csv) return;
+        var path = definition.Resolve(csv);
+        if (!File.Exists(path)) fail("dataset.labels.csv", $"file not found: {path}");
+        var header = File.ReadLines(path).FirstOrDefault() is { } line ? Csv.Fields(line.TrimStart('\uFEFF')).Select(h => h.Trim()).ToList() : [];
+        if (header.Count == 0) fail("dataset.labels.csv", $"{path} is empty; it needs a header line naming its columns");
+        foreach (var (field, column) in new[] { ("fileColumn", labels.FileColumn), ("labelColumn", labels.LabelColumn) })
+            if (!header.Contains(column))
+            {
+                var close = ExperimentConfigReader.Closest(column, header) is { } c ? $"; did you mean '{c}'?" : "";
+                fail($"dataset.labels.{field}", $"{path} has no column '{column}'{close} Its columns: {string.Join(", ", header)}");
+            }
     }
 
     static void RequireFolder(ExperimentDefinition definition, string field, string folder, Action<string, string> fail)

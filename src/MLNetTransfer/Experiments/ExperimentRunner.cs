@@ -6,6 +6,7 @@ using MLNetTransfer.Backbones;
 using MLNetTransfer.Core;
 using MLNetTransfer.Data;
 using MLNetTransfer.Evaluation;
+using MLNetTransfer.Pipelines;
 using MLNetTransfer.Training;
 
 namespace MLNetTransfer.Experiments;
@@ -66,13 +67,19 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         try
         {
             var model = kind.Train(run);
+            var validation = split.Validation.Count > 0 ? model.Score(split.Validation, "Evaluating on the validation set") : null;
+            var temperature = config.Calibration == CalibrationMethod.Temperature
+                ? TemperatureScaling.Fit(validation ?? throw new ConfigException(definition.ConfigPath, "calibration", "temperature scaling is fitted on the validation set, and this dataset has no validation images"), split.Classes)
+                : null;
             steps.Report("Saving the model");
-            folder.Write(RunFolder.ModelFile, model.Save);
+            folder.Write(RunFolder.ModelFile, path => model.Save(path, temperature?.Steps(run.Ml, split.Classes.Count, folder.Path) ?? []));
 
             var test = model.Score(split.Test, "Evaluating on the test set");
-            var validation = split.Validation.Count > 0 ? model.Score(split.Validation, "Evaluating on the validation set") : null;
-            var metrics = new RunMetrics(ClassifierEvaluator.Evaluate(run.Ml, test, split.Classes),
-                validation is null ? null : ClassifierEvaluator.Evaluate(run.Ml, validation, split.Classes));
+            EvaluationMetrics? Evaluate(IReadOnlyList<Prediction>? predictions) => predictions is null ? null : ClassifierEvaluator.Evaluate(run.Ml, predictions, split.Classes);
+            IReadOnlyList<Prediction>? Scaled(IReadOnlyList<Prediction>? predictions) => temperature is null ? predictions : predictions?.Select(temperature.Apply).ToList();
+            var metrics = new RunMetrics(Evaluate(Scaled(test))!, Evaluate(Scaled(validation)), temperature?.Temperature,
+                temperature is null ? null : Evaluate(test), temperature is null ? null : Evaluate(validation));
+            test = Scaled(test)!;
             folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(test, split.Classes));
             folder.WriteJson(RunFolder.MetricsFile, metrics);
 

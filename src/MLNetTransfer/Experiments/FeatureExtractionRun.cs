@@ -116,8 +116,8 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
     sealed class Model(RunContext run, BatchFeaturizer extractor, Lazy<ITransformer> featurizer, string backboneKey, ITransformer[] head,
         (string FeaturizerKey, ITransformer Column)? heatmap = null) : ITrainedModel
     {
-        public void Save(string path) => FeatureExtractionModel.Save(run.Ml, featurizer, heatmap?.FeaturizerKey ?? backboneKey,
-            heatmap is { } h ? [.. head, h.Column] : head, path, run.Store);
+        public void Save(string path, IReadOnlyList<ITransformer> after) => FeatureExtractionModel.Save(run.Ml, featurizer, heatmap?.FeaturizerKey ?? backboneKey,
+            [.. head, .. heatmap is { } h ? [h.Column] : Array.Empty<ITransformer>(), .. after], path, run.Store);
 
         public IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> images, string step)
         {

@@ -105,7 +105,8 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
 
     sealed class Model(RunContext run, ITransformer model) : ITrainedModel
     {
-        public void Save(string path) => run.Ml.Model.Save(model, FeatureCache.ImagePathSchema(), path);
+        public void Save(string path, IReadOnlyList<ITransformer> after) =>
+            run.Ml.Model.Save(after.Count == 0 ? model : new TransformerChain<ITransformer>([model, .. after]), FeatureCache.ImagePathSchema(), path);
 
         public IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> images, string step) =>
             ClassifierEvaluator.Predict(run.Ml, model, images.Select(i => (i.Path, (string?)i.Label)).ToList(), run.Steps.Counter(step, images.Count), run.Cancellation);
@@ -162,13 +163,14 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
         NetworkExport.AddHeatmap(exported, layer);
         AtomicFile.Write(path, temporary => File.WriteAllBytes(temporary, Google.Protobuf.MessageExtensions.ToByteArray(exported)));
 
-        // The saved chain is pixels, then the trained part (the ONNX stages, then the classifier), then the label's names.
+        // The saved chain is pixels, then the trained part (the ONNX stages, then the classifier), then the label's names
+        // (then, where calibrated, the temperature's steps).
         var parts = ((IEnumerable<ITransformer>)run.Model).ToList();
         var trained = ((IEnumerable<ITransformer>)parts[1]).ToList();
         var stage = backbone.Model with { Path = path, OutputName = NetworkExport.LogitsName };
         var (scoring, _) = run.Ml.Transforms.ApplyOnnxStages(backbone.Preprocessor is { } pre ? [pre, stage] : [stage], "Pixels", stage, [HeatmapOutput.Name]);
         var onnx = scoring.Fit(parts[0].Transform(run.Ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>())));
-        run.Save(new TransformerChain<ITransformer>(parts[0], new TransformerChain<ITransformer>([onnx, .. trained[1..]]), parts[2]));
+        run.Save(new TransformerChain<ITransformer>([parts[0], new TransformerChain<ITransformer>([onnx, .. trained[1..]]), .. parts[2..]]));
     }
 
     sealed class LabeledPath

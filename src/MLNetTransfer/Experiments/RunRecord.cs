@@ -55,4 +55,10 @@ public sealed record DatasetRecord(
 public sealed record DatasetFiles(IReadOnlyList<LabeledImage> Train, IReadOnlyList<LabeledImage> Validation, IReadOnlyList<LabeledImage> Test);
 
 /// <summary><c>metrics.json</c>: the test set's metrics, and the validation set's where it has images.</summary>
-public sealed record RunMetrics(Evaluation.EvaluationMetrics Test, Evaluation.EvaluationMetrics? Validation);
+/// <param name="Test">The test set's, with the saved model's scores (calibrated where the run is).</param>
+/// <param name="Validation">The validation set's, the same way.</param>
+/// <param name="Temperature">The temperature fitted by <c>"calibration": "temperature"</c>; null without.</param>
+/// <param name="TestBeforeScaling">With a temperature: the test set's metrics before it, for the comparison.</param>
+/// <param name="ValidationBeforeScaling">With a temperature: the validation set's before it.</param>
+public sealed record RunMetrics(Evaluation.EvaluationMetrics Test, Evaluation.EvaluationMetrics? Validation, double? Temperature = null,
+    Evaluation.EvaluationMetrics? TestBeforeScaling = null, Evaluation.EvaluationMetrics? ValidationBeforeScaling = null);

@@ -11,6 +11,9 @@ public sealed record SyntheticDatasetConfig
     [Description("Side of the square images in pixels. Default: 256.")]
     public int ImageSize { get; init; } = 256;
 
+    [Description("Classes to draw, 2 to 6: cat, dog, then rabbit, bear, mouse and frog. Default: 2.")]
+    public int Classes { get; init; } = 2;
+
     [Description("Seed of the generator; the same seed gives the same images. Default: 1.")]
     public int Seed { get; init; } = 1;
 }

@@ -6,7 +6,8 @@ namespace MLNetTransfer.Experiments;
 /// <summary>What a run kind's training leaves: a model to save as model.zip, and to score image sets with.</summary>
 interface ITrainedModel
 {
-    void Save(string path);
+    /// <summary>Writes model.zip, with <paramref name="after"/> appended to the chain (temperature scaling).</summary>
+    void Save(string path, IReadOnlyList<Microsoft.ML.ITransformer> after);
 
     IReadOnlyList<Prediction> Score(IReadOnlyList<LabeledImage> images, string step);
 }

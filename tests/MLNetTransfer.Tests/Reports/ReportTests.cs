@@ -51,7 +51,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
 
         // Every picture is an embedded PNG that decodes; no reference leaves the file.
         var images = ImageSources().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(report.Mistakes.Count + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count), images.Count);
+        Assert.Equal(report.Mistakes.Count + report.Mistakes.Count(m => m.TrueClassOverlay.Length > 0) + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count), images.Count);
         Assert.Contains("augmentation", report.Figures.Keys);
         foreach (var source in images)
         {
@@ -60,7 +60,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
             Assert.NotNull(bitmap);
         }
         Assert.DoesNotMatch("(src|href)=\"(http|//|file:)", html);
-        Assert.Equal(3, Regex.Matches(html, "<svg").Count); // loss, accuracy and ROC charts
+        Assert.Equal(5, Regex.Matches(html, "<svg").Count); // loss, accuracy, ROC, and reliability for test and validation
         Assert.NotNull(report.Quality);
         Assert.Equal(run.Metrics.Test.Count, report.Quality!.Images);
         // The synthetic set's boxes.csv gives every test image's object: localisation is measured on all of them.
@@ -88,6 +88,44 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(2 * Math.Min(4, gradCam.Images), pairs.Count);
         Assert.Contains(": grad-cam, explaining", pairs[0].Caption);
         Assert.Contains($": {ranking.First(r => r.Method != "grad-cam").Method}, explaining", pairs[1].Caption);
+    }
+
+    [Fact]
+    public void A_four_class_report_shows_top_k_the_confusion_heat_map_calibration_before_and_after_and_both_maps_of_a_mistake()
+    {
+        TorchRuntime.EnsureStarted();
+        var config = Configs.FourClasses(folder, imagesPerClass: 12);
+        var run = new ExperimentRunner().Run(Configs.Read(config));
+        // One test photo relabelled after training is a mistake whatever the model learnt: the report explains both classes.
+        var predictions = Path.Combine(run.Folder, "predictions.csv");
+        var lines = File.ReadAllLines(predictions);
+        var row = lines[1].Split(',');
+        var relabelled = run.Metrics.Test.Classes.First(c => c != row[2]);
+        lines[1] = string.Join(',', [row[0], relabelled, .. row[2..]]);
+        File.WriteAllLines(predictions, lines);
+
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
+        var html = Html(run);
+
+        Assert.Equal(run.Metrics.Test.TopK![0].Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(html, "test-top-2"));
+        Assert.Equal(run.Metrics.Test.MacroF1!.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(html, "test-macro-f1"));
+        MetricValue(html, "test-mean-auc");
+        Assert.Equal(run.Metrics.Temperature!.Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(html, "temperature"));
+        Assert.Equal(run.Metrics.TestBeforeScaling!.Calibration!.ExpectedCalibrationError.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(html, "test-ece-before"));
+        MetricValue(html, "test-ece");
+        Assert.Contains("class=\"confusion-heatmap\"", html);
+        Assert.Equal(16 * 2, Regex.Matches(html, "<rect [^>]*><title>true ").Count); // a 4 x 4 heat-map for test and for validation
+        Assert.Contains("Reliability, test before temperature scaling", html);
+        Assert.Contains("Reliability, validation after temperature scaling", html);
+
+        var mistake = report.Mistakes.Single(m => m.Image == row[0]);
+        Assert.Equal(relabelled, mistake.Label);
+        Assert.True(File.Exists(Path.Combine(run.Folder, ReportWriter.FiguresFolder, mistake.TrueClassOverlay)));
+        Assert.Contains($"explaining {relabelled}, the true class", html);
+        // The section list links to every section.
+        var sections = Regex.Matches(html, "<section id=\"([^\"]+)\">").Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains("test-set", sections);
+        Assert.All(sections, id => Assert.Contains($"<a href=\"#{id}\">", html));
     }
 
     const string MarkupName = "<img src=x onerror=alert(1)>";
@@ -174,13 +212,17 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         var page = Path.Combine(run.Folder, ReportWriter.HtmlFile);
 
         var (dom, log) = HeadlessChromium.DumpDom(page);
-        var images = report.Mistakes.Count + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count);
+        var images = report.Mistakes.Count + report.Mistakes.Count(m => m.TrueClassOverlay.Length > 0) + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count);
         Assert.Contains($"data-images-loaded=\"{images}/{images}\"", dom);
         Assert.DoesNotMatch("CONSOLE.*(Error|Uncaught)|Uncaught", log);
         Assert.Equal(run.Metrics.Test.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(dom, "test-accuracy"));
         Assert.Contains("data-fits-width=\"true\"", dom);
         // On a phone's width the page still fits: wide tables scroll inside their section, charts and pictures shrink.
-        Assert.Contains("data-fits-width=\"true\"", HeadlessChromium.DumpDom(page, width: 390, height: 844).Dom);
+        var phone = HeadlessChromium.DumpDom(page, width: 390, height: 844).Dom;
+        Assert.Contains("data-fits-width=\"true\"", phone);
+        // Nor does any section need to scroll sideways, at either width.
+        Assert.Contains("data-overflowing=\"\"", dom);
+        Assert.Contains("data-overflowing=\"\"", phone);
 
         var artefacts = Path.Combine(AppContext.BaseDirectory, "artifacts");
         Directory.CreateDirectory(artefacts);

@@ -25,5 +25,21 @@ public static class Configs
             }
             """);
 
+    /// <summary>A feature-extraction config on four generated classes (bear, cat, dog, rabbit), calibrated by a temperature.</summary>
+    public static string FourClasses(TempFolder folder, int imagesPerClass) =>
+        folder.Write("configs/four.json", $$"""
+            {
+              "name": "four",
+              "seed": 7,
+              "dataset": {
+                "root": "../data/four",
+                "synthetic": { "imagesPerClass": {{imagesPerClass}}, "imageSize": 128, "seed": 3, "classes": 4 },
+                "split": { "train": 0.5, "validation": 0.25, "test": 0.25 }
+              },
+              "calibration": "temperature",
+              "output": "../runs"
+            }
+            """);
+
     public static ExperimentDefinition Read(string path) => ExperimentConfigReader.Read(path);
 }

@@ -38,3 +38,6 @@ public sealed class OxfordPetsFactAttribute() : SharedDatasetsFactAttribute(Shar
 
 /// <summary>A fact that needs the book's data: <c>pets-kaggle-2000</c> (to train) and <c>pets-kaggle-500</c> (validation and test).</summary>
 public sealed class BookDatasetsFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.PetsKaggle2000, SharedDatasets.PetsKaggle500);
+
+/// <summary>A fact that needs <c>oxford-pets-dev</c> alone (its photos as the dataset).</summary>
+public sealed class OxfordPetsDevFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.OxfordPetsDev);

@@ -28,6 +28,11 @@ public sealed class SynthCommand(IAnsiConsole console) : GuardedCommand<SynthCom
         [DefaultValue(256)]
         public int Size { get; init; } = 256;
 
+        [CommandOption("--classes <N>")]
+        [Description("Classes to draw, 2 to 6: cat, dog, then rabbit, bear, mouse and frog.")]
+        [DefaultValue(2)]
+        public int Classes { get; init; } = 2;
+
         [CommandOption("--seed <N>")]
         [Description("Generator seed; the same seed gives the same images.")]
         [DefaultValue(1)]
@@ -36,6 +41,7 @@ public sealed class SynthCommand(IAnsiConsole console) : GuardedCommand<SynthCom
         public override ValidationResult Validate() =>
             PerClass is < 1 or > 100_000 ? ValidationResult.Error("--per-class must be between 1 and 100000")
             : Size is < 64 or > 2048 ? ValidationResult.Error("--size must be between 64 and 2048")
+            : Classes < 2 || Classes > SyntheticPets.AllClasses.Count ? ValidationResult.Error($"--classes must be between 2 and {SyntheticPets.AllClasses.Count}")
             : ValidationResult.Success();
     }
 
@@ -46,11 +52,11 @@ public sealed class SynthCommand(IAnsiConsole console) : GuardedCommand<SynthCom
             Console.MarkupLineInterpolated($"[red]error:[/] {settings.Out} already exists; delete it or choose another --out");
             return ExitCodes.BadInput;
         }
-        var total = settings.PerClass * SyntheticPets.Classes.Count;
+        var total = settings.PerClass * settings.Classes;
         ProgressDisplay.Show(Console, progress =>
         {
             SyntheticPets.Generate(settings.Out, settings.PerClass, settings.Size, settings.Seed,
-                new ImmediateProgress<int>(done => progress.Report(new RunProgress("Generating images", done, total))), cancellation);
+                new ImmediateProgress<int>(done => progress.Report(new RunProgress("Generating images", done, total))), cancellation, settings.Classes);
             return 0;
         });
         Console.MarkupLineInterpolated($"wrote {total} images and {SyntheticPets.BoxesFile} to {Path.GetFullPath(settings.Out)}");

@@ -39,6 +39,7 @@ public sealed class EvaluateCommand(IAnsiConsole console) : GuardedCommand<Evalu
 
         SkippedFiles.Report(Console, skipped, Path.Combine(output, SkippedFile.CsvFile));
         Console.Write(MetricsTables.PerClass(metrics));
+        if (MetricsTables.MostConfused(metrics) is { } confused) Console.Write(confused);
         Console.WriteLine($"accuracy: {metrics.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)} on {metrics.Count} images  " +
                           $"(macro accuracy {MetricsTables.Percent(metrics.MacroAccuracy)}, log-loss {MetricsTables.Number(metrics.LogLoss)}, AUC {MetricsTables.Number(metrics.Auc)})");
         Console.WriteLine($"written to {output}");

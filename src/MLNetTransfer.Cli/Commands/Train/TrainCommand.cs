@@ -67,7 +67,12 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         if (record.Dataset.Skipped.Count > 0) summary.AddRow("[yellow]files skipped[/]", $"{record.Dataset.Skipped.Count} (listed below and in run.json)");
         if (result.Metrics.Validation is { } validation) summary.AddRow("validation accuracy", MetricsTables.Percent(validation.Accuracy));
         summary.AddRow("[bold]test accuracy[/]", $"[bold]{MetricsTables.Percent(test.Accuracy)}[/]");
-        summary.AddRow("test macro accuracy / log-loss / AUC", $"{MetricsTables.Percent(test.MacroAccuracy)} / {MetricsTables.Number(test.LogLoss)} / {MetricsTables.Number(test.Auc)}");
+        summary.AddRow("test macro accuracy / log-loss / AUC", $"{MetricsTables.Percent(test.MacroAccuracy)} / {MetricsTables.Number(test.LogLoss)} / {MetricsTables.Number(test.Auc ?? test.MeanAuc)}{(test.Auc is null && test.MeanAuc is not null ? " (mean one-vs-rest)" : "")}");
+        if (test.TopK is { Count: > 0 } topK)
+            summary.AddRow($"test {string.Join(" / ", topK.Select(t => $"top-{t.K}"))} accuracy / macro F1", $"{string.Join(" / ", topK.Select(t => MetricsTables.Percent(t.Accuracy)))} / {MetricsTables.Percent(test.MacroF1 ?? 0)}");
+        if (test.Calibration is { } calibration)
+            summary.AddRow("test expected calibration error", MetricsTables.Number(calibration.ExpectedCalibrationError)
+                + (result.Metrics is { Temperature: { } t, TestBeforeScaling.Calibration: { } before } ? $" ({MetricsTables.Number(before.ExpectedCalibrationError)} before temperature scaling, T = {MetricsTables.Number(t)})" : ""));
         summary.AddRow("time", Seconds(record) + (record.Precision is { } precision ? $", trained in {ConfigJson.Name(precision)}" : ""));
         foreach (var note in record.Notes ?? []) summary.AddRow("[yellow]note[/]", Markup.Escape(note));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
@@ -75,6 +80,7 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         Files("files skipped", "reason", record.Dataset.Skipped.Select(f => (f.Path, f.Reason)).ToList());
         Files("[yellow]files used with a warning[/]", "warning", record.Dataset.Warnings?.Select(f => (f.Path, f.Warning)).ToList() ?? []);
         Console.Write(MetricsTables.PerClass(test));
+        if (MetricsTables.MostConfused(test) is { } confused) Console.Write(confused);
         // One plain line that scripts can grep.
         Console.WriteLine($"test accuracy: {test.Accuracy.ToString("0.0000", CultureInfo.InvariantCulture)}  run folder: {result.Folder}");
     }
