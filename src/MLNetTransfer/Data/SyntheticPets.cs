@@ -207,7 +207,7 @@ public static class SyntheticPets
             canvas.DrawOval(centre.X, centre.Y, r * 0.2f, earLength, paint);
             paint.Color = new SKColor(240, 170, 180);
             canvas.DrawOval(centre.X, centre.Y, r * 0.09f, earLength * 0.75f, paint);
-            ears.AddRange(Ellipse(r * 0.2f, earLength).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+            ears.AddRange(Ellipse(r * 0.2f, earLength, centre));
         }
         paint.Color = fur;
         canvas.DrawOval(0, 0, r * 0.85f, r * 0.8f, paint);
@@ -236,7 +236,7 @@ public static class SyntheticPets
             canvas.DrawCircle(centre, earRadius, paint);
             paint.Color = fur.WithRed((byte)(fur.Red * 0.6f)).WithGreen((byte)(fur.Green * 0.6f)).WithBlue((byte)(fur.Blue * 0.6f));
             canvas.DrawCircle(centre, earRadius * 0.55f, paint);
-            ears.AddRange(Ellipse(earRadius, earRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+            ears.AddRange(Ellipse(earRadius, earRadius, centre));
         }
         paint.Color = fur;
         canvas.DrawCircle(0, 0, r, paint);
@@ -260,7 +260,7 @@ public static class SyntheticPets
             canvas.DrawCircle(centre, earRadius, paint);
             paint.Color = new SKColor(240, 170, 180);
             canvas.DrawCircle(centre, earRadius * 0.65f, paint);
-            ears.AddRange(Ellipse(earRadius, earRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+            ears.AddRange(Ellipse(earRadius, earRadius, centre));
         }
         paint.Color = fur;
         // A head narrowing to a pointed snout.
@@ -270,7 +270,7 @@ public static class SyntheticPets
         foreach (var side in new[] { -1f, 1f }) canvas.DrawCircle(side * r * 0.3f, -r * 0.1f, r * 0.09f, paint);
         paint.Color = new SKColor(230, 120, 140);
         canvas.DrawCircle(0, r * 1.05f, r * 0.1f, paint);
-        return [.. Ellipse(r * 0.75f, r * 0.55f).Select(p => new SKPoint(p.X, p.Y - r * 0.3f)), .. ears, new(0, r * 1.15f)];
+        return [.. Ellipse(r * 0.75f, r * 0.55f, new SKPoint(0, -r * 0.3f)), .. ears, new(0, r * 1.15f)];
     }
 
     static SKPoint[] DrawFrog(SKCanvas canvas, float r, SKColor fur, Random random)
@@ -288,7 +288,7 @@ public static class SyntheticPets
             canvas.DrawCircle(centre, eyeRadius * 0.7f, paint);
             paint.Color = SKColors.Black;
             canvas.DrawOval(centre.X, centre.Y, eyeRadius * 0.45f, eyeRadius * 0.2f, paint);
-            eyes.AddRange(Ellipse(eyeRadius, eyeRadius).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)));
+            eyes.AddRange(Ellipse(eyeRadius, eyeRadius, centre));
         }
         paint.Color = SKColors.Black;
         paint.Style = SKPaintStyle.Stroke;
@@ -317,6 +317,8 @@ public static class SyntheticPets
 
     static SKPoint[] Ellipse(float rx, float ry) =>
         Enumerable.Range(0, 72).Select(k => new SKPoint(rx * MathF.Cos(k * MathF.PI / 36), ry * MathF.Sin(k * MathF.PI / 36))).ToArray();
+
+    static SKPoint[] Ellipse(float rx, float ry, SKPoint centre) => Ellipse(rx, ry).Select(p => new SKPoint(p.X + centre.X, p.Y + centre.Y)).ToArray();
 
     static SKColor RandomColor(Random random) => new((byte)random.Next(256), (byte)random.Next(256), (byte)random.Next(256));
 

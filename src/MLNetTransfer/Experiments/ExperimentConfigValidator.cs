@@ -175,7 +175,7 @@ internal static partial class ExperimentConfigValidator
         if (labels.Csv is not { } csv) return;
         var path = definition.Resolve(csv);
         if (!File.Exists(path)) fail("dataset.labels.csv", $"file not found: {path}");
-        var header = File.ReadLines(path).FirstOrDefault() is { } line ? Csv.Fields(line.TrimStart('\uFEFF')).Select(h => h.Trim()).ToList() : [];
+        var header = Data.CsvLabels.Columns(path);
         if (header.Count == 0) fail("dataset.labels.csv", $"{path} is empty; it needs a header line naming its columns");
         foreach (var (field, column) in new[] { ("fileColumn", labels.FileColumn), ("labelColumn", labels.LabelColumn) })
             if (!header.Contains(column))

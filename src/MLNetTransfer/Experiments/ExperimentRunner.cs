@@ -77,9 +77,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
             var test = model.Score(split.Test, "Evaluating on the test set");
             EvaluationMetrics? Evaluate(IReadOnlyList<Prediction>? predictions) => predictions is null ? null : ClassifierEvaluator.Evaluate(run.Ml, predictions, split.Classes);
             IReadOnlyList<Prediction>? Scaled(IReadOnlyList<Prediction>? predictions) => temperature is null ? predictions : predictions?.Select(temperature.Apply).ToList();
-            var metrics = new RunMetrics(Evaluate(Scaled(test))!, Evaluate(Scaled(validation)), temperature?.Temperature,
+            var (scaledTest, scaledValidation) = (Scaled(test)!, Scaled(validation));
+            var metrics = new RunMetrics(Evaluate(scaledTest)!, Evaluate(scaledValidation), temperature?.Temperature,
                 temperature is null ? null : Evaluate(test), temperature is null ? null : Evaluate(validation));
-            test = Scaled(test)!;
+            test = scaledTest;
             folder.WriteText(RunFolder.PredictionsFile, PredictionsCsv.Format(test, split.Classes));
             folder.WriteJson(RunFolder.MetricsFile, metrics);
 

@@ -26,8 +26,9 @@ public sealed class CsvLabels : LabelSource
         Path = System.IO.Path.GetFullPath(path);
         if (!File.Exists(Path)) throw new Core.DataException($"labels file not found: {Path}");
         using var reader = new StreamReader(Path);
-        var header = reader.ReadLine() is { } first ? Core.Csv.Fields(first.TrimStart('\uFEFF')) : throw new Core.DataException($"{Path} is empty; it needs a header line naming its columns");
-        int Column(string name) => header.Select((h, i) => (h.Trim(), i)).FirstOrDefault(c => c.Item1 == name, ("", -1)).Item2 is var i and >= 0 ? i
+        var header = Header(reader.ReadLine());
+        if (header.Count == 0) throw new Core.DataException($"{Path} is empty; it needs a header line naming its columns");
+        int Column(string name) => header.ToList().IndexOf(name) is var i and >= 0 ? i
             : throw new Core.DataException($"{Path} has no column '{name}'; its columns are: {string.Join(", ", header)}");
         var (fileAt, labelAt) = (Column(fileColumn), Column(labelColumn));
         var line = 1;
@@ -45,6 +46,13 @@ public sealed class CsvLabels : LabelSource
                 repeated.Add(new SkippedFile($"{Path}:{line}", $"a second row for {file} (the first is line {byFile[file].Line}); the first is used"));
         }
     }
+
+    /// <summary>The column names of the CSV at <paramref name="path"/>, from its header line; empty for an empty file.</summary>
+    public static IReadOnlyList<string> Columns(string path) => Header(File.ReadLines(path).FirstOrDefault());
+
+    // A byte-order mark before the first name is not part of it.
+    static IReadOnlyList<string> Header(string? line) =>
+        line is null ? [] : Core.Csv.Fields(line.TrimStart('\uFEFF')).Select(h => h.Trim()).ToList();
 
     internal override Labeled Find(string root, Func<string, bool> holdsRuns)
     {
