@@ -10,6 +10,7 @@ using MLNetTransfer.Cli.Commands.Export;
 using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
 using MLNetTransfer.Cli.Commands.Report;
+using MLNetTransfer.Cli.Commands.Suspects;
 using MLNetTransfer.Cli.Commands.Train;
 using Spectre.Console.Cli;
 
@@ -36,6 +37,9 @@ public static class CliSetup
         config.AddCommand<ExplainCommand>("explain")
             .WithDescription("Write heat-map overlays (Grad-CAM by default; nine other CAM methods and three pixel attributions, or the run's best by its ranking) showing where a run's model looks in each image, with their quality figures. Unusable images are skipped, named and listed in skipped.csv; the exit code stays 0, and is 2 when no image is usable.")
             .WithExample("explain", "runs/quickstart/20261127-120000", "cat.jpg", "--method", "grad-cam");
+        config.AddCommand<SuspectsCommand>("suspects")
+            .WithDescription("List the training photos whose given label the model finds least likely, scored by heads that never saw them (5-fold on the backbone's features): where mislabelled photos hide.")
+            .WithExample("suspects", "runs/quickstart/20261127-120000", "--top", "10");
         config.AddCommand<ReportCommand>("report")
             .WithDescription("Write the run's report.html (and report.json) again: metrics, curves, mistakes with Grad-CAM, activations, filters.")
             .WithExample("report", "runs/quickstart/20261127-120000");

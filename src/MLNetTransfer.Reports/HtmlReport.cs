@@ -78,6 +78,7 @@ public static partial class HtmlReport
         }
         Examples(html, "Most confident mistakes", "None: every test image was classified right.", report.Mistakes, figuresFolder);
         Examples(html, "Least confident right answers", "None.", report.LeastConfident, figuresFolder);
+        Suspects(html, report, figuresFolder);
 
         if (report.Quality is { } quality)
             html.Append($"""
@@ -216,10 +217,21 @@ public static partial class HtmlReport
         html.Append($"</table>{chart}</section>");
     }
 
-    static void Examples(StringBuilder html, string title, string none, IReadOnlyList<ExampleImage> examples, string figuresFolder)
+    static void Suspects(StringBuilder html, RunReport report, string figuresFolder)
+    {
+        if (report.Suspects is null) return;
+        var lead = report.NoSuspects is { } why
+            ? $"None: {E(why)}."
+            : $"The training photos whose given label is least likely to heads trained without them ({OutOfFoldPredictions.Folds} folds on the backbone's features): " +
+              $"where mislabelled photos hide. All are ranked in <code>{SuspectedMislabels.FileName}</code>; <code>mlnet-transfer suspects &lt;run&gt;</code> lists them.";
+        Examples(html, "Suspected mislabels", lead, report.Suspects, figuresFolder, training: true);
+    }
+
+    static void Examples(StringBuilder html, string title, string lead, IReadOnlyList<ExampleImage> examples, string figuresFolder, bool training = false)
     {
         html.Append($"<section><h2>{title}</h2>");
-        if (examples.Count == 0) html.Append($"<p>{none}</p>");
+        if (examples.Count == 0 || training) html.Append($"<p>{lead}</p>");
+        var truth = training ? "given" : "true";
         html.Append("<div class=\"grid\">");
         foreach (var e in examples)
         {
@@ -228,8 +240,8 @@ public static partial class HtmlReport
             // A mistake shows where the model found its answer and where it found the true class, side by side.
             var pair = e.TrueClassOverlay.Length > 0;
             html.Append($"""
-                <figure{(pair ? " class=\"pair\"" : "")}>{Image(e.Overlay, $"explaining {e.Predicted}, the prediction")}{(pair ? Image(e.TrueClassOverlay, $"explaining {e.Label}, the true class") : "")}
-                <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>true: {E(e.Label)}, predicted: {E(e.Predicted)} ({e.Probability:P1}){(pair ? $"<br>left: where it saw {E(e.Predicted)}; right: where it saw {E(e.Label)}" : "")}</figcaption></figure>
+                <figure{(pair ? " class=\"pair\"" : "")}>{Image(e.Overlay, $"explaining {e.Predicted}, the prediction")}{(pair ? Image(e.TrueClassOverlay, $"explaining {e.Label}, the {truth} class") : "")}
+                <figcaption><b>{E(Path.GetFileName(e.Image))}</b><br>{truth}: {E(e.Label)}{(e.LabelProbability is { } given ? $" ({given:P1})" : "")}, predicted: {E(e.Predicted)} ({e.Probability:P1}){(pair ? $"<br>left: where it saw {E(e.Predicted)}; right: where it saw {E(e.Label)}" : "")}</figcaption></figure>
                 """);
         }
         html.Append("</div></section>");

@@ -6,6 +6,9 @@ public sealed record ReportOptions
     /// <summary>Confident mistakes and unsure right answers shown, each. Default: 4.</summary>
     public int Examples { get; init; } = 4;
 
+    /// <summary>Suspected mislabels shown, the most suspect training photos, each with its maps. Default: 8.</summary>
+    public int Suspects { get; init; } = 8;
+
     /// <summary>Layers whose activations are shown for one test image (the first ones). Default: 4.</summary>
     public int ActivationLayers { get; init; } = 4;
 

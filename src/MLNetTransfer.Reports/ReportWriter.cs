@@ -46,6 +46,20 @@ public static class ReportWriter
         var overlays = predictions.Select((p, i) => (p.ImagePath, Name: $"cam-{i:000}.png")).Where(x => shown.Contains(x.ImagePath))
             .ToDictionary(x => x.ImagePath, x => x.Name);
 
+        // The training photos whose label a head that never saw them doubts most (none for a network trained from scratch).
+        step?.Invoke("Report: suspected mislabels");
+        IReadOnlyList<Prediction> suspects;
+        string? noSuspects = null;
+        try
+        {
+            suspects = SuspectedMislabels.Of(run, cancellation: cancellation).Take(options.Suspects).ToList();
+        }
+        catch (Core.DataException e)
+        {
+            (suspects, noSuspects) = ([], e.Message);
+        }
+        var suspectOverlays = suspects.Select((p, i) => (p.ImagePath, Name: $"suspect-{i:00}.png")).ToDictionary(x => x.ImagePath, x => x.Name);
+
         var figures = new Dictionary<string, IReadOnlyList<Figure>>();
         HeatmapQuality? quality = null;
         IReadOnlyList<RankedMethod>? ranking = null;
@@ -76,11 +90,19 @@ public static class ReportWriter
             quality = measured.Quality;
             // Each mistake also gets the map of its true class: what the model saw of it, beside what it went for.
             var usableSet = all.ToHashSet();
-            foreach (var p in mistakes.Where(p => usableSet.Contains(p.ImagePath)))
+            void Overlay(string image, int? target, string file)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var truth = new Explainer(explainable, HeatmapMethods.Create(options.Method), targetClass: classIndex[p.Label!]) { RoadImages = 0 }.Explain([p.ImagePath]).Single();
-                HeatmapOverlay.Write(Path.Combine(figuresPath, TrueClassOverlay(overlays[p.ImagePath])), truth.Rgb, truth.Heatmap, explainable.Width, explainable.Height);
+                var explained = new Explainer(explainable, HeatmapMethods.Create(options.Method), targetClass: target) { RoadImages = 0 }.Explain([image]).Single();
+                HeatmapOverlay.Write(Path.Combine(figuresPath, file), explained.Rgb, explained.Heatmap, explainable.Width, explainable.Height);
+            }
+            foreach (var p in mistakes.Where(p => usableSet.Contains(p.ImagePath)))
+                Overlay(p.ImagePath, classIndex[p.Label!], TrueClassOverlay(overlays[p.ImagePath]));
+            // A suspect shows where the model saw its own answer and where it saw the given label.
+            foreach (var p in suspects.Where(p => File.Exists(p.ImagePath)))
+            {
+                Overlay(p.ImagePath, null, suspectOverlays[p.ImagePath]);
+                if (p.PredictedLabel != p.Label) Overlay(p.ImagePath, classIndex[p.Label!], TrueClassOverlay(suspectOverlays[p.ImagePath]));
             }
             if (options.RankedMethods.Count > 0 && rankedImages.Count > 0)
             {
@@ -108,8 +130,8 @@ public static class ReportWriter
         }
         // Without its overlay where explaining stopped early.
         string Existing(string file) => File.Exists(Path.Combine(figuresPath, file)) ? file : "";
-        ExampleImage Example(Prediction p) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p), Existing(overlays[p.ImagePath]),
-            p.Label == p.PredictedLabel ? "" : Existing(TrueClassOverlay(overlays[p.ImagePath])));
+        ExampleImage Example(Prediction p, IReadOnlyDictionary<string, string> overlayOf) => new(p.ImagePath, p.Label!, p.PredictedLabel, Confidence(p),
+            Existing(overlayOf[p.ImagePath]), p.Label == p.PredictedLabel ? "" : Existing(TrueClassOverlay(overlayOf[p.ImagePath])));
 
         var augmentation = folder.File(RunFolder.AugmentationFile);
         if (File.Exists(augmentation))
@@ -121,8 +143,9 @@ public static class ReportWriter
         var config = File.ReadAllText(folder.File(RunFolder.ConfigFile));
         var description = folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Description;
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
-            mistakes.Select(Example).ToList(), unsure.Select(Example).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
-            run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut, metrics.Temperature, metrics.TestBeforeScaling, metrics.ValidationBeforeScaling);
+            mistakes.Select(p => Example(p, overlays)).ToList(), unsure.Select(p => Example(p, overlays)).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
+            run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut, metrics.Temperature, metrics.TestBeforeScaling, metrics.ValidationBeforeScaling,
+            suspects.Select(p => Example(p, suspectOverlays) with { LabelProbability = SuspectedMislabels.GivenLabelProbability(p, classes) }).ToList(), noSuspects);
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;

@@ -26,6 +26,8 @@ namespace MLNetTransfer.Reports;
 /// <param name="Temperature">The temperature folded into model.zip (<c>"calibration": "temperature"</c>); null without.</param>
 /// <param name="TestBeforeScaling">With a temperature: the test set's metrics before it.</param>
 /// <param name="ValidationBeforeScaling">With a temperature: the validation set's before it.</param>
+/// <param name="Suspects">The training photos whose given label out-of-fold heads find least likely, most suspect first (suspects.csv's first rows).</param>
+/// <param name="NoSuspects">Why the run has no suspects, where it has none.</param>
 public sealed record RunReport(
     string Experiment,
     RunRecord Run,
@@ -45,19 +47,22 @@ public sealed record RunReport(
     IReadOnlyList<SkippedFile>? LeftOut = null,
     double? Temperature = null,
     EvaluationMetrics? TestBeforeScaling = null,
-    EvaluationMetrics? ValidationBeforeScaling = null);
+    EvaluationMetrics? ValidationBeforeScaling = null,
+    IReadOnlyList<ExampleImage>? Suspects = null,
+    string? NoSuspects = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);
 
-/// <summary>A test image shown in the report with its Grad-CAM overlay.</summary>
+/// <summary>A test image (or a suspected training image) shown in the report with its Grad-CAM overlay.</summary>
 /// <param name="Image">The image file.</param>
-/// <param name="Label">Its true class.</param>
+/// <param name="Label">Its true class (for a training image, its given label).</param>
 /// <param name="Predicted">The model's class.</param>
 /// <param name="Probability">The model's probability for its class.</param>
 /// <param name="Overlay">The overlay's file name in the figures folder, explaining the predicted class; empty where the run cannot be explained.</param>
 /// <param name="TrueClassOverlay">For a mistake, the overlay explaining the true class; empty otherwise.</param>
-public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay, string TrueClassOverlay = "");
+/// <param name="LabelProbability">For a suspected mislabel, the probability of its given label; null otherwise.</param>
+public sealed record ExampleImage(string Image, string Label, string Predicted, double Probability, string Overlay, string TrueClassOverlay = "", double? LabelProbability = null);
 
 /// <summary>A picture of the report: its file in the figures folder and what it shows.</summary>
 public sealed record Figure(string File, string Caption);

@@ -40,7 +40,7 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         var extractor = new BatchFeaturizer(ml, backbone);
         run.Owned.Add(extractor);
         var images = run.Split.Train.Select(i => (i.Path, i.Label)).ToList();
-        var backboneKey = string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}")) + "\n" + run.PixelsKey;
+        var backboneKey = FeaturesKey(backbone);
         List<FeatureCache.Source> sources = [new(extractor, 1, () => run.Steps.Counter("Extracting backbone features (train)", images.Count), backboneKey)];
 
         // Each pass over the augmenting featurizer draws new changes: K passes give K augmented copies of every image.
@@ -58,6 +58,9 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         run.Steps.Report("Training the head");
         var keyed = run.LabelKeys().Fit(features).Transform(features);
         var head = HeadFactory.Create(ml, headConfig, "LabelKey", "Features").Fit(keyed);
+        run.Steps.Report($"Scoring the training images out of fold ({OutOfFoldPredictions.Folds} folds)");
+        SuspectedMislabels.Write(run.Folder, SuspectedMislabels.Rank(
+            OutOfFoldPredictions.Compute(ml, features, run.Split.Train, run.Split.Classes, headConfig, config.Seed, run.Cancellation), run.Split.Classes), run.Split.Classes);
         var toValue = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(head.Transform(keyed));
         if (config.Export is not { Heatmap: true }) return new Model(run, extractor, featurizer, backboneKey, [head, toValue]);
 
@@ -75,6 +78,10 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         var (layerFeaturizer, column) = WithColumn(ml, heatmap, [head, toValue]);
         return new Model(run, extractor, new Lazy<ITransformer>(() => layerFeaturizer), backboneKey, [head, toValue], ($"{backboneKey}\nheat-map of {heatmap.Layer.Name}", column));
     }
+
+    /// <summary>What the backbone's features depend on besides the images: its graphs and how its pixels are made. Stored features are found by it.</summary>
+    internal static string FeaturesKey(Backbone backbone) =>
+        string.Join("\n", backbone.Stages.Select(s => $"{FileHash.Of(s.Path)} {s.InputName} {s.OutputName}")) + "\n" + RunContext.PixelsKeyOf(backbone);
 
     /// <summary>The head's weights and the backbone's explained layer as ONNX graphs in <paramref name="folder"/>.</summary>
     /// <exception cref="DataException">A head that is not linear, or a backbone the column cannot be computed for.</exception>

@@ -37,15 +37,11 @@ sealed class RunContext(MLContext ml, ExperimentDefinition definition, Backbone 
         Path.Combine(definition.Resolve(definition.Config.Output), ExperimentRunner.FeatureStoreFolder);
 
     /// <summary>What decoded pixels depend on besides the files: decoded images and features are both found by it.</summary>
-    public string PixelsKey =>
-        $"{Backbone.Width}x{Backbone.Height} {Backbone.ChannelOrder} {Backbone.Scale}" + (Backbone.ApplyExifOrientation ? "\nEXIF orientation applied" : "");
+    public string PixelsKey => PixelsKeyOf(Backbone);
+
+    internal static string PixelsKeyOf(Backbone backbone) =>
+        $"{backbone.Width}x{backbone.Height} {backbone.ChannelOrder} {backbone.Scale}" + (backbone.ApplyExifOrientation ? "\nEXIF orientation applied" : "");
 
     /// <summary>Maps the text label to the key the trainers read, with the classes in the split's order.</summary>
-    public IEstimator<ITransformer> LabelKeys() =>
-        Ml.Transforms.Conversion.MapValueToKey("LabelKey", "Label", keyData: Ml.Data.LoadFromEnumerable(Split.Classes.Select(c => new ClassName { Value = c })));
-
-    sealed class ClassName
-    {
-        public string Value { get; set; } = "";
-    }
+    public IEstimator<ITransformer> LabelKeys() => ClassKeys.Map(Ml, Split.Classes);
 }

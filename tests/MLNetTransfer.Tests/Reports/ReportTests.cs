@@ -51,8 +51,14 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
 
         // Every picture is an embedded PNG that decodes; no reference leaves the file.
         var images = ImageSources().Matches(html).Select(m => m.Groups[1].Value).ToList();
-        Assert.Equal(report.Mistakes.Count + report.Mistakes.Count(m => m.TrueClassOverlay.Length > 0) + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count), images.Count);
+        Assert.Equal(Pictures(report), images.Count);
         Assert.Contains("augmentation", report.Figures.Keys);
+        // A frozen-base run's suspects come from heads fitted fold by fold on the backbone's features, computed for the report.
+        Assert.Null(report.NoSuspects);
+        Assert.Equal(new ReportOptions().Suspects, report.Suspects!.Count);
+        Assert.All(report.Suspects, s => Assert.NotEmpty(s.Overlay));
+        Assert.Equal(report.Suspects.Select(s => s.Image), MLNetTransfer.Evaluation.PredictionsCsv.Parse(File.ReadAllText(Path.Combine(run.Folder, SuspectedMislabels.FileName))).Take(report.Suspects.Count).Select(p => p.ImagePath));
+        Assert.Contains("<h2>Suspected mislabels</h2>", html);
         foreach (var source in images)
         {
             Assert.StartsWith("data:image/png;base64,", source);
@@ -212,7 +218,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         var page = Path.Combine(run.Folder, ReportWriter.HtmlFile);
 
         var (dom, log) = HeadlessChromium.DumpDom(page);
-        var images = report.Mistakes.Count + report.Mistakes.Count(m => m.TrueClassOverlay.Length > 0) + report.LeastConfident.Count + report.Figures.Values.Sum(f => f.Count);
+        var images = Pictures(report);
         Assert.Contains($"data-images-loaded=\"{images}/{images}\"", dom);
         Assert.DoesNotMatch("CONSOLE.*(Error|Uncaught)|Uncaught", log);
         Assert.Equal(run.Metrics.Test.Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(dom, "test-accuracy"));
@@ -233,6 +239,11 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         HeadlessChromium.Screenshot(page, Path.Combine(artefacts, "report-synthetic-phone.png"), 390, 2400);
         output.WriteLine($"screenshots: {screenshot}, report-synthetic-phone.png beside it");
     }
+
+    // Every overlay of the examples (two for a mistake or a doubted label) and every figure.
+    static int Pictures(RunReport report) =>
+        report.Mistakes.Concat(report.LeastConfident).Concat(report.Suspects ?? [])
+            .Sum(e => (e.Overlay.Length > 0 ? 1 : 0) + (e.TrueClassOverlay.Length > 0 ? 1 : 0)) + report.Figures.Values.Sum(f => f.Count);
 
     static string MetricValue(string html, string metric) =>
         Regex.Match(html, $"data-metric=\"{metric}\" data-value=\"([^\"]+)\"") is { Success: true } m ? m.Groups[1].Value
