@@ -6,6 +6,7 @@ using MLNetTransfer.Cli.Commands.Config;
 using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
 using MLNetTransfer.Cli.Commands.Explain;
+using MLNetTransfer.Cli.Commands.Init;
 using MLNetTransfer.Cli.Commands.Export;
 using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
@@ -22,6 +23,9 @@ public static class CliSetup
     public static void Configure(IConfigurator config)
     {
         config.SetApplicationName("mlnet-transfer");
+        config.AddCommand<InitCommand>("init")
+            .WithDescription("Look at a folder of images (class sub-folders, class in the file names, or a CSV) and write a config that trains on it: the classes and their counts, the files left out, a mode for the dataset's size, and why. Never overwrites a file.")
+            .WithExample("init", "photos/", "--out", "my-experiment.json");
         config.AddCommand<TrainCommand>("train")
             .WithDescription("Train and evaluate the experiment a JSON config describes; writes a run folder.")
             .WithExample("train", "configs/quickstart.json");

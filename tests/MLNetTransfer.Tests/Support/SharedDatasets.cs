@@ -41,3 +41,6 @@ public sealed class BookDatasetsFactAttribute() : SharedDatasetsFactAttribute(Sh
 
 /// <summary>A fact that needs <c>oxford-pets-dev</c> alone (its photos as the dataset).</summary>
 public sealed class OxfordPetsDevFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.OxfordPetsDev);
+
+/// <summary>A fact that needs every folder of <c>../shared/datasets</c>.</summary>
+public sealed class AllSharedDatasetsFactAttribute() : SharedDatasetsFactAttribute(SharedDatasets.PetsKaggle500, SharedDatasets.PetsKaggle2000, SharedDatasets.OxfordPetsDev);

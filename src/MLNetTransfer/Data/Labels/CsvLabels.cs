@@ -19,11 +19,18 @@ public sealed class CsvLabels : LabelSource
     /// <summary>The CSV file, as an absolute path.</summary>
     public string Path { get; }
 
+    /// <summary>The column holding each image's file.</summary>
+    public string FileColumn { get; }
+
+    /// <summary>The column holding each image's class.</summary>
+    public string LabelColumn { get; }
+
     /// <summary>Reads <paramref name="path"/>.</summary>
     /// <exception cref="Core.DataException">The file is missing or empty, or has no column of either name.</exception>
     public CsvLabels(string path, string fileColumn = "file", string labelColumn = "label")
     {
         Path = System.IO.Path.GetFullPath(path);
+        (FileColumn, LabelColumn) = (fileColumn, labelColumn);
         if (!File.Exists(Path)) throw new Core.DataException($"labels file not found: {Path}");
         using var reader = new StreamReader(Path);
         var header = Header(reader.ReadLine());
