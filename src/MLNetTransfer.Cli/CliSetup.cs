@@ -7,6 +7,7 @@ using MLNetTransfer.Cli.Commands.Datasets;
 using MLNetTransfer.Cli.Commands.Evaluate;
 using MLNetTransfer.Cli.Commands.Explain;
 using MLNetTransfer.Cli.Commands.Init;
+using MLNetTransfer.Cli.Commands.LrFind;
 using MLNetTransfer.Cli.Commands.Export;
 using MLNetTransfer.Cli.Commands.Filters;
 using MLNetTransfer.Cli.Commands.Predict;
@@ -29,6 +30,9 @@ public static class CliSetup
         config.AddCommand<TrainCommand>("train")
             .WithDescription("Train and evaluate the experiment a JSON config describes; writes a run folder.")
             .WithExample("train", "configs/quickstart.json");
+        config.AddCommand<LrFindCommand>("lr-find")
+            .WithDescription("Sweep the learning rate of a config's first training phase exponentially, as fastai's lr_find: plots the loss against the rate (lr-find.png) and suggests a rate; trains nothing.")
+            .WithExample("lr-find", "configs/pets-fine-tune.json");
         config.AddCommand<EvaluateCommand>("evaluate")
             .WithDescription("Evaluate a run's model on its test set, or on another folder of class sub-folders. Unusable images are skipped, named and listed in skipped.csv; the exit code stays 0, and is 2 when no image is usable.")
             .WithExample("evaluate", "runs/quickstart/20261127-120000", "--data", "photos/");

@@ -108,6 +108,30 @@ public static class Charts
         return svg.Append("</svg>").ToString();
     }
 
+    /// <summary>The loss of a learning-rate sweep against the rate (log scale), each batch's and smoothed, with the suggested rate marked.</summary>
+    public static string LearningRateSweep(LearningRateSweep sweep)
+    {
+        var model = Model("Learning-rate finder", "learning rate", "training loss");
+        model.Axes[0] = new LogarithmicAxis { Position = AxisPosition.Bottom, Title = "learning rate" };
+        (model.Axes[1].Minimum, model.Axes[1].Maximum) = sweep.LossRange;
+        model.Legends[0].LegendPosition = LegendPosition.LeftBottom;
+        var batches = new LineSeries { Title = "each batch", Color = OxyColors.LightGray };
+        var smoothed = new LineSeries { Title = "smoothed", Color = OxyColor.FromRgb(31, 119, 180), StrokeThickness = 2 };
+        foreach (var p in sweep.Points)
+        {
+            batches.Points.Add(new DataPoint(p.Rate, p.Loss));
+            smoothed.Points.Add(new DataPoint(p.Rate, p.Smoothed));
+        }
+        model.Series.Add(batches);
+        model.Series.Add(smoothed);
+        model.Annotations.Add(new LineAnnotation
+        {
+            Type = LineAnnotationType.Vertical, X = sweep.Suggested, LineStyle = LineStyle.Dash, Color = OxyColors.Firebrick,
+            Text = $"suggested {sweep.Suggested:0.0e0}", TextOrientation = AnnotationTextOrientation.Horizontal,
+        });
+        return Svg(model);
+    }
+
     static PlotModel Model(string title, string x, string y)
     {
         var model = new PlotModel { Title = title, TitleFontSize = 14, DefaultFontSize = 11 };

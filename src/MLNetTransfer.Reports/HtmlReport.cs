@@ -62,6 +62,13 @@ public static partial class HtmlReport
 
         if (report.History.Count > 0)
             html.Append($"<section><h2>Training</h2><div class=\"charts\">{Charts.TrainingCurve(report.History, accuracy: false)}{Charts.TrainingCurve(report.History, accuracy: true)}</div></section>");
+        if (report.LearningRateSweep is { } sweep)
+            html.Append($"""
+                <section><h2>Learning-rate finder</h2><p>Before training, the first phase's learning rate was swept from {sweep.Points[0].Rate:0.0e0} to
+                {sweep.Points[^1].Rate:0.0e0} over {sweep.Points.Count} batches (<code>train --lr-find</code>; the weights were then put back as they were).
+                The valley rule suggests <b data-metric="suggested-learning-rate" data-value="{N(sweep.Suggested)}">{sweep.Suggested:0.0e0}</b>: 45% of the way
+                down the longest fall of the smoothed loss; the loss was lowest at {sweep.MinimumRate:0.0e0}.</p><div class="charts">{Charts.LearningRateSweep(sweep)}</div></section>
+                """);
 
         Metrics(html, "Test set", "test", report.Test, MetricCharts(report.Roc.Count > 0 ? Charts.Roc(report.Roc, report.Test.Auc) : "", report.Test, report.TestBeforeScaling, "test"),
             report.TestBeforeScaling, report.Temperature);

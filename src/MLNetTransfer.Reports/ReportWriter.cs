@@ -145,7 +145,8 @@ public static class ReportWriter
         var report = new RunReport(run.Record.Experiment, run.Record, config, metrics.Test, history, roc,
             mistakes.Select(p => Example(p, overlays)).ToList(), unsure.Select(p => Example(p, overlays)).ToList(), figures, description, metrics.Validation, quality, unexplained, ranking,
             run.HeatmapSize is { } size ? [size.Height, size.Width] : null, leftOut, metrics.Temperature, metrics.TestBeforeScaling, metrics.ValidationBeforeScaling,
-            suspects.Select(p => Example(p, suspectOverlays) with { LabelProbability = SuspectedMislabels.GivenLabelProbability(p, classes) }).ToList(), noSuspects);
+            suspects.Select(p => Example(p, suspectOverlays) with { LabelProbability = SuspectedMislabels.GivenLabelProbability(p, classes) }).ToList(), noSuspects,
+            LearningRateFinder.Read(folder.Path));
         folder.WriteJson(JsonFile, report);
         folder.WriteText(HtmlFile, HtmlReport.Render(report, figuresPath));
         return report;

@@ -28,6 +28,7 @@ namespace MLNetTransfer.Reports;
 /// <param name="ValidationBeforeScaling">With a temperature: the validation set's before it.</param>
 /// <param name="Suspects">The training photos whose given label out-of-fold heads find least likely, most suspect first (suspects.csv's first rows).</param>
 /// <param name="NoSuspects">Why the run has no suspects, where it has none.</param>
+/// <param name="LearningRateSweep">The learning-rate sweep of <c>train --lr-find</c>; null where the run has none.</param>
 public sealed record RunReport(
     string Experiment,
     RunRecord Run,
@@ -49,7 +50,8 @@ public sealed record RunReport(
     EvaluationMetrics? TestBeforeScaling = null,
     EvaluationMetrics? ValidationBeforeScaling = null,
     IReadOnlyList<ExampleImage>? Suspects = null,
-    string? NoSuspects = null);
+    string? NoSuspects = null,
+    LearningRateSweep? LearningRateSweep = null);
 
 /// <summary>One point of the ROC curve.</summary>
 public sealed record RocPoint(double FalsePositiveRate, double TruePositiveRate);

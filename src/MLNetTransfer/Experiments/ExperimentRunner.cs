@@ -23,6 +23,12 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
     /// </summary>
     public const string FeatureStoreFolder = ".feature-cache";
 
+    /// <summary>
+    /// Network runs sweep their first phase's learning rate before training (as <see cref="LearningRateFinder"/> does,
+    /// the weights left as they were) and keep the sweep in the run folder; null for no sweep. Default: null.
+    /// </summary>
+    public Training.LearningRateSweepOptions? LearningRateSweep { get; init; }
+
     /// <summary>Runs the experiment in a new run folder, or continues the interrupted run in <paramref name="resumeFolder"/>.</summary>
     public RunResult Run(ExperimentDefinition definition, CancellationToken cancellation = default, string? resumeFolder = null)
     {
@@ -63,7 +69,10 @@ public sealed class ExperimentRunner(IProgress<RunProgress>? progress = null)
         folder.WriteJson(RunFolder.RunFile, record);
 
         var heartbeat = RunHeartbeat.Start(folder);
-        var run = new RunContext(new MLContext(config.Seed), definition, backbone, split, folder, resumeFolder is not null, steps, cancellation);
+        var run = new RunContext(new MLContext(config.Seed), definition, backbone, split, folder, resumeFolder is not null, steps, cancellation)
+        {
+            LearningRateSweep = LearningRateSweep,
+        };
         try
         {
             var model = kind.Train(run);

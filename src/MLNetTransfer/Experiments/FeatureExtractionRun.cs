@@ -55,6 +55,7 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         }
         var features = FeatureCache.Compute(ml, images, sources, run.Cancellation, run.Store);
 
+        if (run.LearningRateSweep is not null) run.Notes.Add("no learning-rate sweep: the ML.NET L-BFGS head of feature extraction has no learning rate");
         run.Steps.Report("Training the head");
         var keyed = run.LabelKeys().Fit(features).Transform(features);
         var head = HeadFactory.Create(ml, headConfig, "LabelKey", "Features").Fit(keyed);

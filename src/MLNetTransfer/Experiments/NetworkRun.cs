@@ -39,17 +39,44 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
     public override ITrainedModel Train(RunContext run)
     {
         var (ml, config, backbone, split, folder) = (run.Ml, run.Config, run.Backbone, run.Split, run.Folder);
-        var training = network.Training;
-        var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(run.LabelKeys());
-        IDataView Load(IReadOnlyList<LabeledImage> images) =>
-            ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
-        var fitted = prepare.Fit(Load(split.Train));
         if (config.Augmentation is { ChangesImages: true } shown)
             AugmentationPreview.Write(ml, backbone, split.Train[0].Path, shown, config.Seed, folder.File(RunFolder.AugmentationFile));
 
         var history = new List<EpochReport>();
-        var totalEpochs = training.PhasesToRun.Sum(p => p.Epochs);
+        var totalEpochs = network.Training.PhasesToRun.Sum(p => p.Epochs);
         run.Steps.Report("Preparing images and the frozen layers");
+        var (trainer, prepare, train) = Trainer(run, split.Validation, run.LearningRateSweep);
+        void OnEpoch(EpochReport epoch)
+        {
+            history.Add(epoch);
+            folder.WriteText(RunFolder.HistoryFile, HistoryCsv.Format(history));
+            var validation = epoch.ValidationAccuracy is { } accuracy ? $", validation accuracy {accuracy:P1}" : "";
+            run.Steps.Report($"Training ({epoch.Phase})", epoch.Epoch, totalEpochs, $"loss {epoch.TrainLoss:0.000}, accuracy {epoch.TrainAccuracy:P1}{validation}");
+        }
+        var trained = AsConfigErrors(run, () => trainer.Fit(train, OnEpoch, run.Cancellation));
+        run.Notes.AddRange(trainer.Notices);
+        run.Unreadable.AddRange(trainer.SkippedImages);
+        if (trainer.Sweep is { } sweep) LearningRateFinder.Write(folder.Path, sweep);
+
+        // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
+        // without augmentation, which only ever runs inside the trainer).
+        var inference = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
+        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(trained.Transform(prepare.Transform(Load(ml, []))));
+        return new Model(run, new TransformerChain<ITransformer>(inference, trained, names));
+    }
+
+    /// <summary>The first phase's learning-rate sweep over the run's training images (<see cref="TransferLearningTrainer.FindLearningRate"/>); nothing is trained.</summary>
+    public LearningRateSweep Sweep(RunContext run, LearningRateSweepOptions options, Action<int>? onStep)
+    {
+        var (trainer, _, train) = Trainer(run, [], sweep: null);
+        return AsConfigErrors(run, () => trainer.FindLearningRate(train, options, onStep, run.Cancellation));
+    }
+
+    // The trainer of the run's network, the pixels-and-label-keys step it is fed by, and its training data.
+    (TransferLearningTrainer Trainer, ITransformer Prepare, IDataView Train) Trainer(RunContext run, IReadOnlyList<LabeledImage> validation, LearningRateSweepOptions? sweep)
+    {
+        var (ml, config, backbone, split, folder) = (run.Ml, run.Config, run.Backbone, run.Split, run.Folder);
+        var prepare = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Append(run.LabelKeys()).Fit(Load(ml, split.Train));
         var trainer = ml.MulticlassClassification.Trainers.TransferLearning(ml, new TransferLearningTrainer.Options
         {
             LabelColumnName = "LabelKey",
@@ -58,30 +85,32 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
             Preprocessor = backbone.Preprocessor,
             HiddenUnits = network.HiddenUnits,
             Dropout = network.Dropout,
-            Training = training,
+            Training = network.Training,
             Seed = config.Seed,
             Augmentation = config.Augmentation,
             TestTimeAugmentation = config.TestTimeAugmentation,
             Heatmap = config.Export?.Heatmap == true,
-            ValidationSet = split.Validation.Count > 0 ? fitted.Transform(Load(split.Validation)) : null,
+            ValidationSet = validation.Count > 0 ? prepare.Transform(Load(ml, validation)) : null,
             ModelFolder = folder.Path,
             CheckpointFolder = folder.File(CheckpointFolder),
             Resume = run.Resume,
             PixelScale = backbone.Scale,
             ImageCacheFolder = run.Store,
             PixelsKey = run.PixelsKey,
+            LearningRateSweep = sweep,
         });
-        void OnEpoch(EpochReport epoch)
-        {
-            history.Add(epoch);
-            folder.WriteText(RunFolder.HistoryFile, HistoryCsv.Format(history));
-            var validation = epoch.ValidationAccuracy is { } accuracy ? $", validation accuracy {accuracy:P1}" : "";
-            run.Steps.Report($"Training ({epoch.Phase})", epoch.Epoch, totalEpochs, $"loss {epoch.TrainLoss:0.000}, accuracy {epoch.TrainAccuracy:P1}{validation}");
-        }
-        ITransformer trained;
+        return (trainer, prepare, prepare.Transform(Load(ml, split.Train)));
+    }
+
+    static IDataView Load(MLContext ml, IReadOnlyList<LabeledImage> images) =>
+        ml.Data.LoadFromEnumerable(images.Select(i => new LabeledPath { ImagePath = i.Path, Label = i.Label }));
+
+    // The trainer's options are the config's fields: an option's error names its field.
+    static T AsConfigErrors<T>(RunContext run, Func<T> fit)
+    {
         try
         {
-            trained = trainer.Fit(fitted.Transform(Load(split.Train)), OnEpoch, run.Cancellation);
+            return fit();
         }
         catch (TrainerOptionException e) when (e.Option.StartsWith(TrainingOption, StringComparison.Ordinal))
         {
@@ -93,14 +122,6 @@ sealed class NetworkRun(NetworkSettings network) : RunKind
         {
             throw new ConfigException(run.Definition.ConfigPath, "export.heatmap", e.Reason, e);
         }
-        run.Notes.AddRange(trainer.Notices);
-        run.Unreadable.AddRange(trainer.SkippedImages);
-
-        // The saved model starts from an image path: pixel extraction without the training-only label mapping (and
-        // without augmentation, which only ever runs inside the trainer).
-        var inference = ml.Transforms.ExtractBackbonePixels(backbone, "Pixels").Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
-        var names = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(trained.Transform(fitted.Transform(Load([]))));
-        return new Model(run, new TransformerChain<ITransformer>(inference, trained, names));
     }
 
     sealed class Model(RunContext run, ITransformer model) : ITrainedModel

@@ -19,6 +19,9 @@ sealed class RunContext(MLContext ml, ExperimentDefinition definition, Backbone 
     public bool Resume { get; } = resume;
 
     public RunSteps Steps { get; } = steps;
+
+    /// <summary>Sweep the learning rate before training a network (<c>train --lr-find</c>); null for no sweep.</summary>
+    public Training.LearningRateSweepOptions? LearningRateSweep { get; init; }
     public CancellationToken Cancellation { get; } = cancellation;
 
     /// <summary>Notes for run.json: what the run chose for the user.</summary>

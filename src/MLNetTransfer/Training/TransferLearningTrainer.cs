@@ -114,6 +114,12 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         /// </summary>
         public string? ImageCacheFolder { get; set; }
 
+        /// <summary>
+        /// Sweep the first phase's learning rate before training (<see cref="FindLearningRate"/>), leaving the weights
+        /// as they were; the result is <see cref="Sweep"/>. Default: null, no sweep.
+        /// </summary>
+        public LearningRateSweepOptions? LearningRateSweep { get; set; }
+
         /// <summary>Everything the feature column's pixels depend on besides the files (size, channel order, scale, orientation), for <see cref="ImageCacheFolder"/>. Default: empty.</summary>
         public string PixelsKey { get; set; } = "";
     }
@@ -159,6 +165,9 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
     /// </summary>
     public IReadOnlyList<SkippedFile> SkippedImages { get; private set; } = [];
 
+    /// <summary>The learning-rate sweep of the last fit, with <see cref="Options.LearningRateSweep"/>; null without.</summary>
+    public LearningRateSweep? Sweep { get; private set; }
+
     /// <summary>What the last fit chose for the user: a cache that did not fit the memory budget, and what was done instead.</summary>
     public IReadOnlyList<string> Notices { get; private set; } = [];
 
@@ -167,9 +176,45 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
     /// <summary>Trains, telling <paramref name="onEpoch"/> after each epoch; stops between batches when <paramref name="cancellation"/> fires.</summary>
     public ITransformer Fit(IDataView input, Action<EpochReport>? onEpoch, CancellationToken cancellation = default)
     {
+        using var session = Open(input, withValidation: true, cancellation);
+        var (backbone, head, outputShape, heatmap) = (session.Network.Backbone, session.Network.Head, session.OutputShape, session.Heatmap);
+        if (options.LearningRateSweep is { } sweep) Sweep = session.Loop.Sweep(session.Train.Images, sweep, cancellation);
+        var notices = new List<string>();
+        History = session.Loop.Run(session.Train.Images, session.Validation?.Images, onEpoch, options.Resume, cancellation, notices.Add);
+        Notices = notices;
+        SkippedImages = [.. session.Train.Skipped(), .. session.Validation?.Skipped() ?? []];
+
+        var path = Path.Combine(options.ModelFolder!, NetworkFileName);
+        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation, heatmap);
+
+        var network = options.Backbone! with { Path = path, OutputName = NetworkExport.LogitsName };
+        var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network,
+            heatmap is null ? [] : [HeatmapOutput.Name]);
+        var onnx = scoring.Fit(input);
+        var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
+        var classifier = LogitsClassifier.Create(ml, logits, session.Classes, options.PredictedLabelColumnName);
+        if (options.ScoreColumnName == DefaultScoreColumn) return new TransformerChain<ITransformer>(onnx, classifier);
+        var scored = classifier.Transform(onnx.Transform(input));
+        var renamed = ml.Transforms.CopyColumns(options.ScoreColumnName, DefaultScoreColumn).Append(ml.Transforms.DropColumns(DefaultScoreColumn)).Fit(scored);
+        return new TransformerChain<ITransformer>(onnx, classifier, renamed);
+    }
+
+    /// <summary>
+    /// Sweeps the learning rate of the first phase over the training images, as fastai's <c>lr_find</c>: the loss at
+    /// each rate and the rate it suggests (<see cref="LearningRateSweep"/>). Nothing is trained or written: the network
+    /// the sweep moved is thrown away.
+    /// </summary>
+    public LearningRateSweep FindLearningRate(IDataView input, LearningRateSweepOptions sweep, Action<int>? onStep = null, CancellationToken cancellation = default)
+    {
+        using var session = Open(input, withValidation: false, cancellation);
+        return session.Loop.Sweep(session.Train.Images, sweep, cancellation, onStep);
+    }
+
+    // The images stored, the backbone imported with a new head, and the loop that trains them.
+    Session Open(IDataView input, bool withValidation, CancellationToken cancellation)
+    {
         TorchRuntime.EnsureStarted();
         var backboneStage = options.Backbone!;
-        var modelFolder = options.ModelFolder!;
         CheckColumns(input.Schema.Where(c => !c.IsHidden).Select(c => new ColumnShape(c.Name,
             c.Type is VectorDataViewType { IsKnownSize: true } vector && vector.ItemType == NumberDataViewType.Single, c.Type is KeyDataViewType)));
         var classes = Classes(input.Schema[options.LabelColumnName]);
@@ -177,38 +222,48 @@ public sealed class TransferLearningTrainer(MLContext ml, TransferLearningTraine
         var inputShape = OnnxModelInfo.Read(first.Path).Inputs.Single(i => i.Name == first.InputName).Shape;
         long[] imageShape = [.. inputShape.Skip(1).Select(d => d ?? throw new InvalidOperationException($"{first.Path}: the input '{first.InputName}' has a free dimension besides the batch"))];
         options.Training.ValidateMemoryBudget(imageShape, FailTraining);
-        Directory.CreateDirectory(modelFolder);
-        using var train = Store(input, imageShape, cancellation);
-        using var validation = options.ValidationSet is null ? null : Store(options.ValidationSet, imageShape, cancellation);
+        Directory.CreateDirectory(options.ModelFolder!);
+        var session = new Session { Classes = classes };
+        try
+        {
+            session.Train = Store(input, imageShape, cancellation);
+            session.Validation = withValidation && options.ValidationSet is { } validation ? Store(validation, imageShape, cancellation) : null;
+            // Like ML.NET's trainers: without a seed of its own, the context's random source gives one.
+            var seed = options.Seed ?? ((IHostEnvironment)ml).Register(nameof(TransferLearningTrainer)).Rand.Next();
+            manual_seed(seed);
+            var backbone = OnnxGraphModule.Load(backboneStage.Path, backboneStage.InputName, backboneStage.OutputName);
+            session.Preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
+            (session.OutputShape, session.Heatmap) = Shapes(backbone, session.Preprocessor, session.Train.Images, options.Heatmap ? backboneStage : null);
+            session.Network = new TransferNetwork(backbone, new ClassifierHead(session.OutputShape[1], options.HiddenUnits, classes.Count, options.Dropout));
+            var augmentation = options.Augmentation is { ChangesImages: true } changes ? new ImageAugmenter(changes, seed, options.PixelScale ?? 1f) : null;
+            session.Loop = new TransferTrainingLoop(session.Network, options.Training, seed, augmentation, options.CheckpointFolder, session.Preprocessor, options.ModelFolder);
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
-        // Like ML.NET's trainers: without a seed of its own, the context's random source gives one.
-        var seed = options.Seed ?? ((IHostEnvironment)ml).Register(nameof(TransferLearningTrainer)).Rand.Next();
-        manual_seed(seed);
-        var backbone = OnnxGraphModule.Load(backboneStage.Path, backboneStage.InputName, backboneStage.OutputName);
-        using var preprocessor = options.Preprocessor is { } pre ? OnnxGraphModule.Load(pre.Path, pre.InputName, pre.OutputName) : null;
-        var (outputShape, heatmap) = Shapes(backbone, preprocessor, train.Images, options.Heatmap ? backboneStage : null);
-        var head = new ClassifierHead(outputShape[1], options.HiddenUnits, classes.Count, options.Dropout);
-        using var trained = new TransferNetwork(backbone, head);
-        var augmentation = options.Augmentation is { ChangesImages: true } changes ? new ImageAugmenter(changes, seed, options.PixelScale ?? 1f) : null;
-        var notices = new List<string>();
-        History = new TransferTrainingLoop(trained, options.Training, seed, augmentation, options.CheckpointFolder, preprocessor, modelFolder)
-            .Run(train.Images, validation?.Images, onEpoch, options.Resume, cancellation, notices.Add);
-        Notices = notices;
-        SkippedImages = [.. train.Skipped(), .. validation?.Skipped() ?? []];
+    sealed class Session : IDisposable
+    {
+        public IReadOnlyList<string> Classes { get; init; } = [];
+        public StoredImages Train { get; set; } = null!;
+        public StoredImages? Validation { get; set; }
+        public OnnxGraphModule? Preprocessor { get; set; }
+        public TransferNetwork Network { get; set; } = null!;
+        public TransferTrainingLoop Loop { get; set; } = null!;
+        public long[] OutputShape { get; set; } = [];
+        public HeatmapLayer? Heatmap { get; set; }
 
-        var path = Path.Combine(modelFolder, NetworkFileName);
-        NetworkExport.Write(backbone, head.DenseLayers, path, [1, .. outputShape[1..]], options.TestTimeAugmentation, heatmap);
-
-        var network = backboneStage with { Path = path, OutputName = NetworkExport.LogitsName };
-        var (scoring, _) = ml.Transforms.ApplyOnnxStages(options.Preprocessor is { } preprocessing ? [preprocessing, network] : [network], options.FeatureColumnName, network,
-            heatmap is null ? [] : [HeatmapOutput.Name]);
-        var onnx = scoring.Fit(input);
-        var logits = onnx.GetOutputSchema(input.Schema)[NetworkExport.LogitsName];
-        var classifier = LogitsClassifier.Create(ml, logits, classes, options.PredictedLabelColumnName);
-        if (options.ScoreColumnName == DefaultScoreColumn) return new TransformerChain<ITransformer>(onnx, classifier);
-        var scored = classifier.Transform(onnx.Transform(input));
-        var renamed = ml.Transforms.CopyColumns(options.ScoreColumnName, DefaultScoreColumn).Append(ml.Transforms.DropColumns(DefaultScoreColumn)).Fit(scored);
-        return new TransformerChain<ITransformer>(onnx, classifier, renamed);
+        public void Dispose()
+        {
+            Network?.Dispose();
+            Preprocessor?.Dispose();
+            Validation?.Dispose();
+            Train?.Dispose();
+        }
     }
 
     /// <summary>

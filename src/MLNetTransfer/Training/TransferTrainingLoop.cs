@@ -86,25 +86,11 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
         {
             var phase = phases[p];
             var phaseName = phase.Name ?? $"phase{p + 1}";
-            var backbone = network.Backbone;
-            backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
-            var cut = Cut(backbone);
-            // Only layers past the preprocessing are worth keeping: preprocessing a batch costs less than reading it.
-            var frozen = cut != backbone.InputName;
-            // Without augmentation the frozen part's output never changes within a phase: compute it once.
-            using var trainCache = augmentation is null && frozen ? Frozen(train, cut, settings.MemoryBudgetMB * Megabyte, Notice, cancellation) : null;
-            using var validationCache = validation is not null && frozen
-                ? Frozen(validation, cut, settings.MemoryBudgetMB * Megabyte - (trainCache is { InMemory: true } ? trainCache.Bytes : 0), Notice, cancellation)
-                : null;
-            using var trainLabels = tensor(train.Labels);
-            using var validationLabels = validation is null ? null : tensor(validation.Labels);
-            // Known once every image is decoded: after the frozen layers ran, which overlaps decoding.
-            var usable = train.Usable(cancellation);
-            var validationUsable = validation?.Usable(cancellation);
-            if (usable.Length == 0) throw new InvalidOperationException($"no training image could be decoded: {train.Failed.Values.FirstOrDefault()}");
+            using var prepared = Prepare(phase, train, validation, Notice, cancellation);
+            var (cut, trainCache, validationCache, trainLabels, usable) = (prepared.Cut, prepared.TrainCache, prepared.ValidationCache, prepared.TrainLabels, prepared.Usable);
+            var (validationLabels, validationUsable) = (prepared.ValidationLabels, prepared.ValidationUsable);
 
-            var parameters = network.parameters().Where(q => q.requires_grad).ToList();
-            using var optimizer = CreateOptimizer(phase, parameters);
+            using var optimizer = CreateOptimizer(phase, network.parameters().Where(q => q.requires_grad).ToList());
             var done = checkpoint is not null && checkpoint.Phase == p ? checkpoint.EpochsDoneInPhase : 0;
             if (done > 0) optimizer.load_state_dict(checkpoint!.OptimizerFile(checkpointFolder!));
             if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
@@ -134,14 +120,8 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
                     using var scope = NewDisposeScope();
                     var indices = steps[s];
                     var labels = trainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
-                    var inputs = trainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), epoch, indices), cut);
-                    var logits = network.ForwardFrom(cut, inputs);
-                    var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: settings.LabelSmoothing);
-                    optimizer.zero_grad();
-                    loss.backward();
                     rate = LearningRateSchedule.At(phase, e * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
-                    foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
-                    optimizer.step();
+                    var (loss, logits) = Step(optimizer, cut, trainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), epoch, indices), cut), labels, rate);
                     lossSum += loss.item<float>() * indices.Length;
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
@@ -182,6 +162,102 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
         }
         network.eval();
         return history;
+    }
+
+    /// <summary>
+    /// An exponential sweep of the learning rate over <paramref name="options"/>' steps of the first phase, as fastai's
+    /// <c>lr_find</c> (Smith 2017): one optimizer step a batch, the rate multiplied by the same factor each step, the
+    /// loss of each batch recorded and smoothed, stopping early once it diverges. The network's weights, buffers and
+    /// trainable layers are as they were afterwards, so training after it trains as it would have without it.
+    /// </summary>
+    public LearningRateSweep Sweep(ImageStore train, LearningRateSweepOptions options, CancellationToken cancellation = default, Action<int>? onStep = null)
+    {
+        var phase = settings.PhasesToRun[0];
+        var state = CopyState();
+        var trainable = network.Backbone.TrainableNodes.ToList();
+        network.Backbone.ComputeType = settings.Precision.ComputeType();
+        try
+        {
+            using var prepared = Prepare(phase, train, null, _ => { }, cancellation);
+            using var optimizer = CreateOptimizer(phase, network.parameters().Where(q => q.requires_grad).ToList());
+            network.train();
+            var recorder = new LearningRateSweep.Recorder(options);
+            var stepsPerPass = (prepared.Usable.Length + settings.BatchSize - 1) / settings.BatchSize;
+            for (var pass = 0; !recorder.Done; pass++)
+            {
+                torch.manual_seed(seed * 1000L - pass);
+                var order = prepared.Usable.ToArray();
+                new Random(unchecked(seed * 7919 - pass)).Shuffle(order);
+                var steps = order.Chunk(settings.BatchSize).Take(Math.Min(stepsPerPass, options.Steps - recorder.Count)).ToList();
+                using var images = prepared.TrainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
+                foreach (var indices in steps)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    if (images is not null && !images.MoveNext()) throw new InvalidOperationException("the image store ended early");
+                    using var scope = NewDisposeScope();
+                    var labels = prepared.TrainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
+                    var inputs = prepared.TrainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), -pass, indices), prepared.Cut);
+                    var (loss, _) = Step(optimizer, prepared.Cut, inputs, labels, recorder.NextRate);
+                    recorder.Add(loss.item<float>());
+                    onStep?.Invoke(recorder.Count);
+                    if (recorder.Done) break;
+                }
+            }
+            return recorder.Result();
+        }
+        finally
+        {
+            network.Backbone.ComputeType = null;
+            network.load_state_dict(state);
+            DisposeState(state);
+            network.Backbone.SetTrainable(trainable);
+            network.eval();
+        }
+    }
+
+    // One optimizer step on a batch at the given rate: the batch's loss and logits, in the caller's dispose scope.
+    (Tensor Loss, Tensor Logits) Step(OptimizerHelper optimizer, string cut, Tensor inputs, Tensor labels, double rate)
+    {
+        var logits = network.ForwardFrom(cut, inputs);
+        var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: settings.LabelSmoothing);
+        optimizer.zero_grad();
+        loss.backward();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+        optimizer.step();
+        return (loss, logits);
+    }
+
+    // A phase's layers set trainable, and what its epochs read: the frozen layers' outputs where they can be kept, the
+    // labels as tensors, and the images that decoded.
+    PreparedPhase Prepare(TrainingPhase phase, ImageStore train, ImageStore? validation, Action<string> notice, CancellationToken cancellation)
+    {
+        var backbone = network.Backbone;
+        backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
+        var cut = Cut(backbone);
+        // Only layers past the preprocessing are worth keeping: preprocessing a batch costs less than reading it.
+        var frozen = cut != backbone.InputName;
+        // Without augmentation the frozen part's output never changes within a phase: compute it once.
+        var trainCache = augmentation is null && frozen ? Frozen(train, cut, settings.MemoryBudgetMB * Megabyte, notice, cancellation) : null;
+        var validationCache = validation is not null && frozen
+            ? Frozen(validation, cut, settings.MemoryBudgetMB * Megabyte - (trainCache is { InMemory: true } ? trainCache.Bytes : 0), notice, cancellation)
+            : null;
+        // Known once every image is decoded: after the frozen layers ran, which overlaps decoding.
+        var usable = train.Usable(cancellation);
+        if (usable.Length == 0) throw new InvalidOperationException($"no training image could be decoded: {train.Failed.Values.FirstOrDefault()}");
+        return new PreparedPhase(cut, trainCache, validationCache, tensor(train.Labels), validation is null ? null : tensor(validation.Labels),
+            usable, validation?.Usable(cancellation));
+    }
+
+    sealed record PreparedPhase(string Cut, FrozenOutputs? TrainCache, FrozenOutputs? ValidationCache, Tensor TrainLabels, Tensor? ValidationLabels,
+        int[] Usable, int[]? ValidationUsable) : IDisposable
+    {
+        public void Dispose()
+        {
+            TrainCache?.Dispose();
+            ValidationCache?.Dispose();
+            TrainLabels.Dispose();
+            ValidationLabels?.Dispose();
+        }
     }
 
     // The tensor every trained layer lies after: the input of the first stage with a trained node, else the backbone's output.

@@ -14,8 +14,8 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    RunResult Train(string extra = "", string? head = """{ "trainer": "lbfgs-maximum-entropy" }""") =>
-        new ExperimentRunner().Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
+    RunResult Train(string extra = "", string? head = """{ "trainer": "lbfgs-maximum-entropy" }""", MLNetTransfer.Training.LearningRateSweepOptions? sweep = null) =>
+        new ExperimentRunner { LearningRateSweep = sweep }.Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
 
     // The ranking costs ROAD on several methods; only the tests about it pay for it.
     static readonly ReportOptions Unranked = new() { RankedMethods = [] };
@@ -26,7 +26,8 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     public void The_report_shows_the_numbers_of_metrics_json_and_embeds_every_picture()
     {
         TorchRuntime.EnsureStarted();
-        var run = Train(""" "mode": "frozen-base", "augmentation": { "horizontalFlip": true }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, "export": { "heatmap": true }, """, head: null);
+        var run = Train(""" "mode": "frozen-base", "augmentation": { "horizontalFlip": true }, "training": { "batchSize": 4, "phases": [ { "epochs": 2 } ] }, "export": { "heatmap": true }, """, head: null,
+            sweep: new() { Steps = 20 });
         var report = ReportWriter.Write(TrainedRun.Open(run.Folder));
         var html = Html(run);
 
@@ -66,7 +67,10 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
             Assert.NotNull(bitmap);
         }
         Assert.DoesNotMatch("(src|href)=\"(http|//|file:)", html);
-        Assert.Equal(5, Regex.Matches(html, "<svg").Count); // loss, accuracy, ROC, and reliability for test and validation
+        Assert.Equal(6, Regex.Matches(html, "<svg").Count); // loss, accuracy, the learning-rate sweep, ROC, and reliability for test and validation
+        // train --lr-find's sweep, with the rate it suggests.
+        Assert.Equal(LearningRateFinder.Read(run.Folder)!.Suggested, report.LearningRateSweep!.Suggested);
+        Assert.Equal(report.LearningRateSweep.Suggested, Shown("suggested-learning-rate"));
         Assert.NotNull(report.Quality);
         Assert.Equal(run.Metrics.Test.Count, report.Quality!.Images);
         // The synthetic set's boxes.csv gives every test image's object: localisation is measured on all of them.

@@ -4,6 +4,7 @@ using MLNetTransfer.Cli.Commands.Report;
 using MLNetTransfer.Cli.Rendering;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Reports;
+using MLNetTransfer.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -30,6 +31,10 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         [Description("Use this seed instead of the configs' own (the split, initial weights and augmentation draws follow it), e.g. to repeat experiments over several seeds.")]
         public int? Seed { get; init; }
 
+        [CommandOption("--lr-find")]
+        [Description("Before training a network, sweep its first phase's learning rate as lr-find does (the weights are left as they were): lr-find.csv, lr-find.png and a chart in the report. The suggested rate is printed, not used.")]
+        public bool LearningRateFind { get; init; }
+
         public override ValidationResult Validate() =>
             Resume is not null && Configs.Length != 1 ? ValidationResult.Error("--resume takes exactly one config")
             : Resume is not null && Seed is not null ? ValidationResult.Error("--resume continues a run with its own seed; leave --seed out")
@@ -45,7 +50,8 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         foreach (var definition in definitions)
         {
             Console.MarkupLineInterpolated($"[bold]{definition.Config.Name}[/]: {definition.Config.Description ?? ""}");
-            var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress).Run(definition, cancellation, settings.Resume));
+            var result = ProgressDisplay.Show(Console, progress => new ExperimentRunner(progress) { LearningRateSweep = settings.LearningRateFind ? new() : null }
+                .Run(definition, cancellation, settings.Resume));
             Summarise(definition, result);
             if (!settings.NoReport) Console.MarkupLineInterpolated($"report: {ReportCommand.Write(Console, TrainedRun.Open(result.Folder), cancellation)}");
             folders.Add(result.Folder);
@@ -73,6 +79,8 @@ public sealed class TrainCommand(IAnsiConsole console) : GuardedCommand<TrainCom
         if (test.Calibration is { } calibration)
             summary.AddRow("test expected calibration error", MetricsTables.Number(calibration.ExpectedCalibrationError)
                 + (result.Metrics is { Temperature: { } t, TestBeforeScaling.Calibration: { } before } ? $" ({MetricsTables.Number(before.ExpectedCalibrationError)} before temperature scaling, T = {MetricsTables.Number(t)})" : ""));
+        if (LearningRateFinder.Read(result.Folder) is { } sweep)
+            summary.AddRow("learning-rate sweep", $"suggested {sweep.Suggested:0.0e0} (valley; lowest loss at {sweep.MinimumRate:0.0e0}), {LearningRateSweep.PictureFile} in the run folder");
         summary.AddRow("time", Seconds(record) + (record.Precision is { } precision ? $", trained in {ConfigJson.Name(precision)}" : ""));
         foreach (var note in record.Notes ?? []) summary.AddRow("[yellow]note[/]", Markup.Escape(note));
         summary.AddRow("run folder", Markup.Escape(result.Folder));
