@@ -175,7 +175,8 @@ public static partial class HtmlReport
 
     static void Metrics(StringBuilder html, string title, string set, EvaluationMetrics m, string chart, EvaluationMetrics? before, double? temperature)
     {
-        html.Append($"<section><h2>{title}</h2><table>");
+        // The tables side by side where the page is wide enough, one under the other on a phone.
+        html.Append($"<section><h2>{title}</h2><div class=\"panels\"><table>");
         html.Append($"<tr><th>images</th><td class=\"n\" data-metric=\"{set}-count\" data-value=\"{m.Count}\">{m.Count}</td></tr>");
         html.Append($"<tr><th>accuracy</th><td class=\"n\" data-metric=\"{set}-accuracy\" data-value=\"{N(m.Accuracy)}\">{m.Accuracy:P1}</td></tr>");
         html.Append($"<tr><th>macro accuracy</th><td class=\"n\" data-metric=\"{set}-macro-accuracy\" data-value=\"{N(m.MacroAccuracy)}\">{m.MacroAccuracy:P1}</td></tr>");
@@ -210,7 +211,7 @@ public static partial class HtmlReport
         }
         if (m.Classes.Count > 2)
             html.Append($"<figure class=\"confusion-figure\">{Charts.ConfusionHeatmap(m.Classes, m.ConfusionMatrix)}<figcaption>Confusion matrix: rows are true classes, columns predicted ones; each row shaded by its share (blue right, red wrong)</figcaption></figure>");
-        if (m.Classes.Count > MaxConfusionTable) { html.Append($"{chart}</section>"); return; }
+        if (m.Classes.Count > MaxConfusionTable) { html.Append($"</div>{chart}</section>"); return; }
         html.Append("<table class=\"confusion\"><caption>Confusion matrix: rows are true classes, columns predicted ones</caption><tr><th></th>");
         foreach (var c in m.Classes) html.Append($"<th>{E(c)}</th>");
         html.Append("</tr>");
@@ -221,7 +222,7 @@ public static partial class HtmlReport
                 html.Append($"<td class=\"n{(r == c ? " diagonal" : "")}\" data-metric=\"{set}-confusion-{r}-{c}\" data-value=\"{m.ConfusionMatrix[r][c]}\">{m.ConfusionMatrix[r][c]}</td>");
             html.Append("</tr>");
         }
-        html.Append($"</table>{chart}</section>");
+        html.Append($"</table></div>{chart}</section>");
     }
 
     static void Suspects(StringBuilder html, RunReport report, string figuresFolder)
@@ -306,7 +307,7 @@ public static partial class HtmlReport
 
     const string Style = """
         body { font-family: system-ui, sans-serif; margin: 0; color: #222; background: #fafafa; }
-        main { max-width: 1100px; margin: 0 auto; padding: 1rem; }
+        main { max-width: 1280px; margin: 0 auto; padding: 1rem; }
         section { background: #fff; border: 1px solid #ddd; border-radius: 6px; padding: 0.5rem 1rem 1rem; margin: 1rem 0; overflow-x: auto; }
         table { border-collapse: collapse; margin: 0.5rem 0; }
         th, td { border-bottom: 1px solid #eee; padding: 0.25rem 0.6rem; text-align: left; }
@@ -324,10 +325,13 @@ public static partial class HtmlReport
         .grid figure.pair figcaption { width: 100%; }
         td.path { overflow-wrap: anywhere; }
         svg.confusion-heatmap { max-width: 100%; height: auto; }
+        figure.confusion-figure { margin: 0.5rem 0; max-width: min(100%, 34rem); }
         figure.wide { margin: 0.5rem 0; }
         img { max-width: 100%; height: auto; display: block; }
         .charts { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-        .charts svg { max-width: 100%; height: auto; }
+        .charts svg { flex: 1 1 440px; max-width: 100%; height: auto; }
+        .panels { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
+        .panels > * { max-width: 100%; }
         pre { white-space: pre-wrap; word-break: break-word; font-size: 0.85rem; }
         @media (max-width: 600px) {
           main { padding: 0.25rem; } section { padding: 0.25rem 0.5rem 0.5rem; } th, td { padding: 0.2rem 0.3rem; }

@@ -98,10 +98,10 @@ public static class ReportWriter
             }
             foreach (var p in mistakes.Where(p => usableSet.Contains(p.ImagePath)))
                 Overlay(p.ImagePath, classIndex[p.Label!], TrueClassOverlay(overlays[p.ImagePath]));
-            // A suspect shows where the model saw its own answer and where it saw the given label.
+            // A suspect shows where the model sees the class the out-of-fold heads went for, and where it sees the given label.
             foreach (var p in suspects.Where(p => File.Exists(p.ImagePath)))
             {
-                Overlay(p.ImagePath, null, suspectOverlays[p.ImagePath]);
+                Overlay(p.ImagePath, classIndex[p.PredictedLabel], suspectOverlays[p.ImagePath]);
                 if (p.PredictedLabel != p.Label) Overlay(p.ImagePath, classIndex[p.Label!], TrueClassOverlay(suspectOverlays[p.ImagePath]));
             }
             if (options.RankedMethods.Count > 0 && rankedImages.Count > 0)

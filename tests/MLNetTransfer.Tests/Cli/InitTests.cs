@@ -2,7 +2,6 @@ using MLNetTransfer.Cli;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Tests.Support;
-using Spectre.Console.Cli.Testing;
 
 namespace MLNetTransfer.Tests.Cli;
 
@@ -13,20 +12,13 @@ public sealed class InitTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    static CommandAppResult Run(params string[] args)
-    {
-        var app = new CommandAppTester();
-        app.Configure(CliSetup.Configure);
-        return app.Run(args);
-    }
-
     [Fact]
     public void Init_on_a_generated_folder_writes_a_config_with_its_schema_that_trains_and_refuses_to_overwrite_it()
     {
         SyntheticPets.Generate(folder["photos"], imagesPerClass: 12, imageSize: 128, seed: 3, classes: 3);
         var config = folder["configs/photos.json"];
 
-        var init = Run("init", folder["photos"], "--out", config);
+        var init = CliApp.Run("init", folder["photos"], "--out", config);
 
         Assert.Equal(0, init.ExitCode);
         var output = init.Output.Replace("\n", " ");
@@ -46,7 +38,7 @@ public sealed class InitTests : IDisposable
         Assert.Equal(["cat", "dog", "rabbit"], result.Metrics.Test.Classes);
         Assert.StartsWith(folder["configs/runs/photos"], result.Folder);
 
-        var again = Run("init", folder["photos"], "--out", config, "--mode", "fine-tune");
+        var again = CliApp.Run("init", folder["photos"], "--out", config, "--mode", "fine-tune");
         Assert.Equal(ExitCodes.BadInput, again.ExitCode);
         Assert.Contains("exists; init never overwrites a file", again.Output.Replace("\n", ""));
         Assert.Equal(text, File.ReadAllText(config));
@@ -57,7 +49,7 @@ public sealed class InitTests : IDisposable
     {
         SyntheticPets.Generate(folder["photos"], imagesPerClass: 4, imageSize: 64, seed: 3);
 
-        var init = Run("init", folder["photos"], "--out", folder["tune.json"], "--mode", "fine-tune");
+        var init = CliApp.Run("init", folder["photos"], "--out", folder["tune.json"], "--mode", "fine-tune");
 
         Assert.Equal(0, init.ExitCode);
         Assert.Contains("mode fine-tune: as asked", init.Output);
@@ -66,7 +58,7 @@ public sealed class InitTests : IDisposable
         Assert.Equal(["head", "top-stages"], written.Training!.Phases!.Select(p => p.Name));
         Assert.Equal([256], written.Classifier!.HiddenUnits!);
 
-        var wrong = Run("init", folder["photos"], "--out", folder["other.json"], "--mode", "fine-tuning");
+        var wrong = CliApp.Run("init", folder["photos"], "--out", folder["other.json"], "--mode", "fine-tuning");
         Assert.Equal(ExitCodes.BadInput, wrong.ExitCode);
         Assert.Contains("--mode fine-tuning is not a mode; the modes are feature-extraction, frozen-base, fine-tune, from-scratch", wrong.Output.Replace("\n", ""));
         Assert.False(File.Exists(folder["other.json"]));
@@ -78,7 +70,7 @@ public sealed class InitTests : IDisposable
         foreach (var dataset in new[] { SharedDatasets.PetsKaggle500, SharedDatasets.PetsKaggle2000, SharedDatasets.OxfordPetsDev })
         {
             var config = folder[Path.GetFileName(dataset) + ".json"];
-            Assert.Equal(0, Run("init", dataset, "--out", config).ExitCode);
+            Assert.Equal(0, CliApp.Run("init", dataset, "--out", config).ExitCode);
             var definition = ExperimentConfigReader.Read(config);
             var split = DatasetLoader.Load(definition);
             Assert.Equal(["cat", "dog"], split.Classes);

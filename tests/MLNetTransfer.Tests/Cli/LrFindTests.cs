@@ -2,7 +2,6 @@ using MLNetTransfer.Cli;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Tests.Support;
 using MLNetTransfer.Training;
-using Spectre.Console.Cli.Testing;
 
 namespace MLNetTransfer.Tests.Cli;
 
@@ -13,20 +12,13 @@ public sealed class LrFindTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    static CommandAppResult Run(params string[] args)
-    {
-        var app = new CommandAppTester();
-        app.Configure(CliSetup.Configure);
-        return app.Run(args);
-    }
-
     string FrozenBase() => Configs.Synthetic(folder, imagesPerClass: 12, head: null,
         extra: """ "mode": "frozen-base", "classifier": { "hiddenUnits": [32], "dropout": 0.2 }, "training": { "batchSize": 4, "phases": [ { "name": "head", "epochs": 2, "learningRate": 0.003 } ] }, """);
 
     [Fact]
     public void Lr_find_plots_the_sweep_of_the_first_phase_and_suggests_a_rate_where_the_loss_falls()
     {
-        var result = Run("lr-find", FrozenBase(), "--steps", "60", "--start", "1e-6", "--end", "100");
+        var result = CliApp.Run("lr-find", FrozenBase(), "--steps", "60", "--start", "1e-6", "--end", "100");
 
         Assert.Equal(0, result.ExitCode);
         var output = result.Output.Replace("\n", " ");
@@ -64,14 +56,14 @@ public sealed class LrFindTests : IDisposable
     [Fact]
     public void Lr_find_refuses_feature_extraction_and_bad_flags_naming_them()
     {
-        var fe = Run("lr-find", Configs.Synthetic(folder));
+        var fe = CliApp.Run("lr-find", Configs.Synthetic(folder));
         Assert.Equal(ExitCodes.BadInput, fe.ExitCode);
         Assert.Contains("mode: feature-extraction fits an ML.NET L-BFGS head, which has no learning rate to find", fe.Output.Replace("\n", ""));
 
-        var steps = Run("lr-find", FrozenBase(), "--steps", "3");
+        var steps = CliApp.Run("lr-find", FrozenBase(), "--steps", "3");
         Assert.NotEqual(0, steps.ExitCode);
         Assert.Contains("--steps must be at least 10", steps.Output.Replace("\n", ""));
-        var end = Run("lr-find", FrozenBase(), "--start", "0.1", "--end", "0.01");
+        var end = CliApp.Run("lr-find", FrozenBase(), "--start", "0.1", "--end", "0.01");
         Assert.Contains("--end must be above the start rate (0.1)", end.Output.Replace("\n", ""));
     }
 }

@@ -11,22 +11,14 @@ public sealed class DatasetSurveyTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    string Image(string relative)
-    {
-        var path = folder[relative];
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, TinyPng.Bytes);
-        return path;
-    }
-
     [Fact]
     public void One_folder_of_files_named_by_class_is_read_by_file_name_and_a_damaged_file_is_left_out()
     {
         // Kaggle's Dogs vs. Cats download: cat.0.png ... dog.3.png, one of them damaged.
         for (var i = 0; i < 4; i++)
         {
-            Image($"train/cat.{i}.png");
-            Image($"train/dog.{i}.png");
+            folder.Image($"train/cat.{i}.png");
+            folder.Image($"train/dog.{i}.png");
         }
         File.WriteAllText(folder["train/dog.3.png"], "not a picture");
 
@@ -47,7 +39,7 @@ public sealed class DatasetSurveyTests : IDisposable
         var rows = new List<string> { "id,source,breed" };
         for (var i = 0; i < 6; i++)
         {
-            Image($"breeds/{i:x4}aa.png");
+            folder.Image($"breeds/{i:x4}aa.png");
             rows.Add($"{i:x4}aa,{(i < 3 ? "a" : "b")},{(i % 2 == 0 ? "beagle" : "pug")}");
         }
         File.WriteAllLines(folder["breeds/labels.csv"], rows);
@@ -67,8 +59,8 @@ public sealed class DatasetSurveyTests : IDisposable
         foreach (var (kind, breed) in new[] { ("cat", "Bengal"), ("cat", "Persian"), ("dog", "pug") })
             for (var i = 1; i <= 2; i++)
             {
-                Image($"pets/{kind}/{breed}_{i}.png");
-                Image($"pets/masks/{breed}_{i}.png");
+                folder.Image($"pets/{kind}/{breed}_{i}.png");
+                folder.Image($"pets/masks/{breed}_{i}.png");
             }
 
         var survey = DatasetSurvey.Of(folder["pets"]);
@@ -85,8 +77,8 @@ public sealed class DatasetSurveyTests : IDisposable
     [Fact]
     public void A_folder_without_a_layout_is_refused_saying_what_each_layout_needs()
     {
-        Image("mixed/holiday.png");
-        Image("mixed/garden.png");
+        folder.Image("mixed/holiday.png");
+        folder.Image("mixed/garden.png");
         var error = Assert.Throws<DataException>(() => DatasetSurvey.Of(folder["mixed"]));
         Assert.Contains("one sub-folder of images per class", error.Message);
         Assert.Contains("cat.12.jpg", error.Message);

@@ -12,14 +12,6 @@ public sealed class LabelSourceTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    string Image(string relative)
-    {
-        var path = folder[relative];
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, TinyPng.Bytes);
-        return path;
-    }
-
     static IReadOnlyDictionary<string, string> Labels(ImageFolder scanned) =>
         scanned.Images.ToDictionary(i => Path.GetFileName(i.Path), i => i.Label);
 
@@ -28,8 +20,8 @@ public sealed class LabelSourceTests : IDisposable
     [Fact]
     public void Kaggle_file_names_give_the_classes_in_any_folder_and_names_that_do_not_match_are_listed()
     {
-        foreach (var name in new[] { "cat.0.png", "cat.1.png", "dog.0.png", "dog.1.png", "more/dog.2.png" }) Image("train/" + name);
-        var notes = Image("train/notes.png");
+        foreach (var name in new[] { "cat.0.png", "cat.1.png", "dog.0.png", "dog.1.png", "more/dog.2.png" }) folder.Image("train/" + name);
+        var notes = folder.Image("train/notes.png");
         var readme = folder.Write("train/README.md", "photos\n");
         folder.Write("train/runs/old/run.json", "{}");
 
@@ -46,7 +38,7 @@ public sealed class LabelSourceTests : IDisposable
     [Fact]
     public void Oxford_pet_names_give_breeds_with_underscores_and_a_bad_file_is_still_checked()
     {
-        foreach (var name in new[] { "Abyssinian_1.png", "Abyssinian_2.png", "British_Shorthair_1.png", "british_shorthair_9.png", "beagle_3.png" }) Image("pets/" + name);
+        foreach (var name in new[] { "Abyssinian_1.png", "Abyssinian_2.png", "British_Shorthair_1.png", "british_shorthair_9.png", "beagle_3.png" }) folder.Image("pets/" + name);
         var damaged = folder.Write("pets/beagle_4.png", "not a picture");
 
         var scanned = ImageFolder.Scan(folder["pets"], labels: new FileNameLabels(@"^([A-Za-z_]+)_\d+\.png$"));
@@ -61,19 +53,19 @@ public sealed class LabelSourceTests : IDisposable
     {
         Assert.Contains("exactly one capture group", Assert.Throws<ArgumentException>(() => new FileNameLabels(@"^(cat|dog)\.(\d+)")).Message);
         Assert.Contains("exactly one capture group", Assert.Throws<ArgumentException>(() => new FileNameLabels(@"^cat")).Message);
-        Image("flat/cat.0.png");
+        folder.Image("flat/cat.0.png");
         folder.Write("flat/dog.0.png", "");
         var e = Assert.Throws<DataException>(() => ImageFolder.Scan(folder["flat"], labels: new FileNameLabels(@"^(cat|dog)\.")));
         Assert.StartsWith("class 'dog' has no usable images", e.Message);
-        Image("one/cat.0.png");
+        folder.Image("one/cat.0.png");
         Assert.Contains("give 1 class(es) (cat)", Assert.Throws<DataException>(() => ImageFolder.Scan(folder["one"], labels: new FileNameLabels(@"^(cat|dog)\."))).Message);
     }
 
     [Fact]
     public void A_csv_gives_the_classes_and_lists_files_without_a_row_rows_without_a_file_and_second_rows()
     {
-        foreach (var name in new[] { "000bec.jpg", "001513.png", "sub/00290d.png", "003df8.png" }) Image("breeds/train/" + name);
-        var unlisted = Image("breeds/train/ffffff.png");
+        foreach (var name in new[] { "000bec.jpg", "001513.png", "sub/00290d.png", "003df8.png" }) folder.Image("breeds/train/" + name);
+        var unlisted = folder.Image("breeds/train/ffffff.png");
         var csv = folder.Write("breeds/labels.csv", """
             id,breed,source
             000bec,boston_bull,a
@@ -104,7 +96,7 @@ public sealed class LabelSourceTests : IDisposable
             for (var i = 0; i < 4; i++)
                 foreach (var label in new[] { "cat", "dog" })
                 {
-                    Image($"{set}/{set}-{label}{i}.png");
+                    folder.Image($"{set}/{set}-{label}{i}.png");
                     rows.Add($"{set}-{label}{i}.png,{label}");
                 }
         rows.Add("typo.png,cat");
@@ -125,7 +117,7 @@ public sealed class LabelSourceTests : IDisposable
 
     ConfigException Invalid(string labels)
     {
-        Image("photos/cat.0.png");
+        folder.Image("photos/cat.0.png");
         folder.Write("photos/labels.csv", "file,breed\ncat.0.png,cat\n");
         var config = folder.Write("bad.json", $$"""{ "name": "x", "dataset": { "root": "photos", "labels": {{labels}} } }""");
         return Assert.Throws<ConfigException>(() => ExperimentConfigReader.Read(config));

@@ -1,8 +1,6 @@
-using MLNetTransfer.Cli;
 using MLNetTransfer.Data;
 using MLNetTransfer.Experiments;
 using MLNetTransfer.Tests.Support;
-using Spectre.Console.Cli.Testing;
 
 namespace MLNetTransfer.Tests.Experiments;
 
@@ -52,9 +50,7 @@ public sealed class SuspectedMislabelsTests : IDisposable
         Assert.All(ranked.Take(wrong.Count), p => Assert.StartsWith(p.PredictedLabel + "_", Path.GetFileName(p.ImagePath)["swapped-".Length..]));
 
         // The verb lists them, most suspect first.
-        var app = new CommandAppTester();
-        app.Configure(CliSetup.Configure);
-        var listed = app.Run("suspects", result.Folder, "--top", "3");
+        var listed = CliApp.Run("suspects", result.Folder, "--top", "3");
         Assert.Equal(0, listed.ExitCode);
         Assert.Contains(Path.GetFileName(ranked[0].ImagePath), listed.Output);
         Assert.DoesNotContain(Path.GetFileName(ranked[3].ImagePath), listed.Output);

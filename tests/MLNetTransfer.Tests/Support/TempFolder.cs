@@ -19,6 +19,15 @@ public sealed class TempFolder : IDisposable
         return file;
     }
 
+    /// <summary>Writes a small valid PNG (creating its folder) and returns its path.</summary>
+    public string Image(string relative)
+    {
+        var file = this[relative];
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(file)!);
+        File.WriteAllBytes(file, TinyPng.Bytes);
+        return file;
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(Path, recursive: true); }

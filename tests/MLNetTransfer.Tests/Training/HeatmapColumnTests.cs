@@ -106,9 +106,7 @@ public sealed class HeatmapColumnTests : IDisposable
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(Configs.Synthetic(folder, imagesPerClass: 12, head: extra == "" ? """{ "trainer": "lbfgs-maximum-entropy" }""" : null, extra: extra)));
         Assert.Null(TrainedRun.Open(result.Folder).HeatmapSize);
 
-        var app = new Spectre.Console.Cli.Testing.CommandAppTester();
-        app.Configure(MLNetTransfer.Cli.CliSetup.Configure);
-        var export = app.Run("export", result.Folder, "--heatmap");
+        var export = CliApp.Run("export", result.Folder, "--heatmap");
         Assert.Equal(0, export.ExitCode);
         Assert.Contains("now outputs a 7 x 7 Heatmap column beside Score", export.Output.Replace("\n", ""));
 
@@ -119,7 +117,7 @@ public sealed class HeatmapColumnTests : IDisposable
         Assert.Equal(saved.Select(r => r[2]), scored.Select(p => p.PredictedLabel));
         Assert.Equal(saved.Select(r => float.Parse(r[3], System.Globalization.CultureInfo.InvariantCulture)), scored.Select(p => p.Scores[0]), (a, b) => Math.Abs(a - b) < 1e-4);
 
-        var again = app.Run("export", result.Folder, "--heatmap");
+        var again = CliApp.Run("export", result.Folder, "--heatmap");
         Assert.Equal(MLNetTransfer.Cli.ExitCodes.BadInput, again.ExitCode);
         Assert.Contains("the model already has a Heatmap column", again.Output.Replace("\n", ""));
     }
