@@ -58,7 +58,7 @@ public sealed record ConfigDraft(ExperimentConfig Config, IReadOnlyList<string> 
         {
             FileNameLabels names => new LabelsConfig { FileName = names.Pattern },
             CsvLabels csv => new LabelsConfig { Csv = Relative(csv.Path), FileColumn = csv.FileColumn, LabelColumn = csv.LabelColumn },
-            _ => null,
+            _ => new LabelsConfig(),
         };
         var config = new ExperimentConfig
         {

@@ -19,11 +19,14 @@ public static class ConfigSchema
     /// <summary>The schema as indented JSON text.</summary>
     public static string Generate()
     {
-        var exporter = new JsonSchemaExporterOptions
+        JsonSchemaExporterOptions? exporter = null;
+        exporter = new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, node) =>
             {
+                // dataset.labels has a converter of its own (a string or an object): the exporter cannot see its forms.
+                if (context.PropertyInfo is { } labels && labels.PropertyType == typeof(LabelsConfig)) node = LabelsSchema(exporter!);
                 var description = context.PropertyInfo?.AttributeProvider?.GetCustomAttributes(typeof(DescriptionAttribute), false)
                     .OfType<DescriptionAttribute>().FirstOrDefault()?.Description
                     ?? (context.PropertyInfo is null ? context.TypeInfo.Type.GetCustomAttribute<DescriptionAttribute>()?.Description : null);
@@ -37,4 +40,13 @@ public static class ConfigSchema
         schema.Insert(2, "title", "MLNetTransfer experiment");
         return schema.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
     }
+
+    // "folders", or the labels object as the type alone is exported.
+    static JsonObject LabelsSchema(JsonSchemaExporterOptions exporter) => new()
+    {
+        ["anyOf"] = new JsonArray(
+            new JsonObject { ["const"] = LabelsConfigJson.Folders },
+            ConfigJson.Options.GetJsonSchemaAsNode(typeof(LabelsConfig), exporter),
+            new JsonObject { ["type"] = "null" }),
+    };
 }

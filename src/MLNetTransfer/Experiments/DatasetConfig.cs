@@ -25,7 +25,8 @@ public sealed record DatasetConfig
     [Description("With train, instead of validation and test folders: one folder split into both, stratified and seeded.")]
     public HeldOutConfig? HeldOut { get; init; }
 
-    [Description("Where each image's class comes from: fileName (a regular expression on file names) or csv (a file of image and class). Default: the name of its folder, one sub-folder per class.")]
+    [Description("Where each image's class comes from: \"folders\" (the name of its folder, one sub-folder per class), or an object with fileName (a regular expression on file names) or csv (a file of image and class). Default: folders.")]
+    [System.Text.Json.Serialization.JsonConverter(typeof(LabelsConfigJson))]
     public LabelsConfig? Labels { get; init; }
 
     [Description("ignore: photos are read as stored, as ML.NET's loader does, and each one with an EXIF orientation is listed as a warning. apply: they are turned upright, in training and in model.zip (which then needs this assembly registered to load). Default: ignore.")]

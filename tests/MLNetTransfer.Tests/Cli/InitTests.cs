@@ -33,6 +33,7 @@ public sealed class InitTests : IDisposable
         var written = ExperimentConfigReader.Read(config).Config;
         Assert.Equal(written, ResolvedExperiment.Of(written).Record);
         Assert.Equal("../photos", written.Dataset.Root);
+        Assert.Contains("\"labels\": \"folders\"", text);
 
         var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
         Assert.Equal(["cat", "dog", "rabbit"], result.Metrics.Test.Classes);

@@ -140,6 +140,27 @@ public sealed class LabelSourceTests : IDisposable
         Assert.Contains("applies to csv only", Invalid("""{ "fileName": "^(cat)", "fileColumn": "id" }""").Message);
 
         var misspelt = Invalid("""{ "filename": "^(cat)" }""");
+        Assert.Equal("dataset.labels.filename", misspelt.Field);
         Assert.Contains("did you mean 'fileName'?", misspelt.Message);
+
+        var word = Invalid("\"folder\"");
+        Assert.Equal("dataset.labels", word.Field);
+        Assert.Contains("'folder' is not a label source: write \"folders\", { \"fileName\": \"<pattern>\" } or { \"csv\": \"<file>\" }", word.Message);
+    }
+
+    [Fact]
+    public void Labels_folders_written_out_reads_as_class_folders_and_config_json_says_so()
+    {
+        folder.Image("photos/cat/1.png");
+        folder.Image("photos/cat/2.png");
+        folder.Image("photos/dog/1.png");
+        folder.Image("photos/dog/2.png");
+        var config = folder.Write("folders.json", """{ "name": "x", "dataset": { "root": "photos", "labels": "folders", "split": { "train": 0.5, "validation": 0, "test": 0.5 } } }""");
+
+        var definition = ExperimentConfigReader.Read(config);
+
+        Assert.Equal(LabelSource.Folders, definition.Config.Dataset.Labels!.Source(p => p));
+        Assert.Equal(["cat", "dog"], DatasetLoader.Load(definition).Classes);
+        Assert.Contains("\"labels\": \"folders\"", System.Text.Json.JsonSerializer.Serialize(definition.Resolved.Record, ConfigJson.Options));
     }
 }
