@@ -37,13 +37,19 @@ internal sealed class AugmentedDataView(IDataView source, string column, int wid
             if (column.Index != pixels) return inner.GetGetter<TValue>(column);
             var source = inner.GetGetter<VBuffer<float>>(column);
             VBuffer<float> original = default;
+            // One image's pixels are over 85 KB, so a new array per image lands on the large-object heap, which is
+            // collected late: a pass over thousands of images held gigabytes of them. The cursor reuses one buffer,
+            // and the caller's VBuffer takes the result.
+            var buffer = new float[3 * height * width];
             ValueGetter<VBuffer<float>> augmented = (ref VBuffer<float> value) =>
             {
                 source(ref original);
+                original.CopyTo(buffer);
                 using var scope = NewDisposeScope();
-                var image = tensor(original.DenseValues().ToArray(), [1, 3, height, width]);
-                var result = augmenter.Apply(image, pass, [(int)Position]).data<float>().ToArray();
-                value = new VBuffer<float>(result.Length, result);
+                using var result = augmenter.Apply(tensor(buffer, [1, 3, height, width]), pass, [(int)Position]).contiguous();
+                var editor = VBufferEditor.Create(ref value, buffer.Length);
+                result.data<float>().CopyTo(editor.Values);
+                value = editor.Commit();
             };
             return (ValueGetter<TValue>)(Delegate)augmented;
         }
