@@ -41,6 +41,12 @@ public static class LearningRateFinder
             Write(folder.Path, sweep);
             return (folder.Path, sweep);
         }
+        catch
+        {
+            // A sweep that did not finish leaves no folder that looks like one that did.
+            Directory.Delete(folder.Path, recursive: true);
+            throw;
+        }
         finally
         {
             scratch.Delete(recursive: true);

@@ -34,8 +34,8 @@ public sealed class InitCommand(IAnsiConsole console) : GuardedCommand<InitComma
     protected override int Run(Settings settings, CancellationToken cancellation)
     {
         TrainingMode? mode = settings.Mode is null ? null
-            : Enum.GetValues<TrainingMode>().FirstOrDefault(m => ConfigJson.Name(m) == settings.Mode) is var found && ConfigJson.Name(found) == settings.Mode ? found
-            : throw new DataException($"--mode {settings.Mode} is not a mode; the modes are {string.Join(", ", ConfigJson.Names(typeof(TrainingMode)))}");
+            : Enum.GetValues<TrainingMode>().Where(m => ConfigJson.Name(m) == settings.Mode).Cast<TrainingMode?>().FirstOrDefault()
+              ?? throw new DataException($"--mode {settings.Mode} is not a mode; the modes are {string.Join(", ", ConfigJson.Names(typeof(TrainingMode)))}");
         var path = Path.GetFullPath(settings.Out ?? Path.GetFileName(Path.GetFullPath(settings.Folder).TrimEnd(Path.DirectorySeparatorChar)) + ".json");
         ConfigDraft.EnsureNew(path);
         var survey = Console.Status().Start($"Looking at {settings.Folder}", _ => DatasetSurvey.Of(settings.Folder));
