@@ -8,7 +8,7 @@ using MLNetTransfer.Training;
 namespace MLNetTransfer.Reports;
 
 /// <summary>The report's charts as SVG, drawn by OxyPlot's core (no native code).</summary>
-public static class Charts
+public static partial class Charts
 {
     const int Width = 560;
     const int Height = 320;
@@ -126,8 +126,9 @@ public static class Charts
         model.Series.Add(smoothed);
         model.Annotations.Add(new LineAnnotation
         {
-            Type = LineAnnotationType.Vertical, X = sweep.Suggested, LineStyle = LineStyle.Dash, Color = OxyColors.Firebrick,
-            Text = $"suggested {sweep.Suggested:0.0e0}", TextOrientation = AnnotationTextOrientation.Horizontal,
+            Type = LineAnnotationType.Vertical, X = sweep.Suggested, LineStyle = LineStyle.Dash, Color = OxyColors.Firebrick, StrokeThickness = 2,
+            Text = $"suggested {sweep.Suggested:0.0e0}", TextColor = OxyColors.Firebrick, TextOrientation = AnnotationTextOrientation.Horizontal,
+            Layer = AnnotationLayer.AboveSeries,
         });
         return Svg(model);
     }
@@ -141,7 +142,16 @@ public static class Charts
         return model;
     }
 
-    // With a viewBox the chart scales down to a phone's width instead of being cut off.
-    static string Svg(PlotModel model) =>
-        SvgExporter.ExportToString(model, Width, Height, isDocument: false).Replace("<svg ", $"<svg viewBox=\"0 0 {Width} {Height}\" ", StringComparison.Ordinal);
+    // With a viewBox the chart scales down to a phone's width instead of being cut off. OxyPlot numbers each chart's clip
+    // paths from 1, and ids are the page's: every chart drew through the first chart's clip rectangles (a learning-rate
+    // mark fell outside them), so each chart's ids take a prefix from its own content.
+    static string Svg(PlotModel model)
+    {
+        var svg = SvgExporter.ExportToString(model, Width, Height, isDocument: false).Replace("<svg ", $"<svg viewBox=\"0 0 {Width} {Height}\" ", StringComparison.Ordinal);
+        var prefix = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(svg)))[..8];
+        return ClipPathId().Replace(svg, $"clip{prefix}-$1");
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"clipPath(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex ClipPathId();
 }

@@ -329,7 +329,7 @@ public static partial class HtmlReport
         figure.wide { margin: 0.5rem 0; }
         img { max-width: 100%; height: auto; display: block; }
         .charts { display: flex; flex-wrap: wrap; gap: 0.5rem; }
-        .charts svg { flex: 1 1 440px; max-width: 100%; height: auto; }
+        .charts svg { flex: 0 1 560px; max-width: 100%; height: auto; }
         .panels { display: flex; flex-wrap: wrap; gap: 0 2.5rem; align-items: flex-start; }
         .panels > * { max-width: 100%; }
         pre { white-space: pre-wrap; word-break: break-word; font-size: 0.85rem; }

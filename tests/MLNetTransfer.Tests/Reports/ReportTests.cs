@@ -68,6 +68,10 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         }
         Assert.DoesNotMatch("(src|href)=\"(http|//|file:)", html);
         Assert.Equal(6, Regex.Matches(html, "<svg").Count); // loss, accuracy, the learning-rate sweep, ROC, and reliability for test and validation
+        // Ids are the page's: each chart's clip paths are its own, or a chart draws through another's.
+        var ids = Regex.Matches(html, " id=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(ids.Distinct().Count(), ids.Count);
+        Assert.Contains(ids, id => id.StartsWith("clip", StringComparison.Ordinal));
         // train --lr-find's sweep, with the rate it suggests.
         Assert.Equal(LearningRateFinder.Read(run.Folder)!.Suggested, report.LearningRateSweep!.Suggested);
         Assert.Equal(report.LearningRateSweep.Suggested, Shown("suggested-learning-rate"));
