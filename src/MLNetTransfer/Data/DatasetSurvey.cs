@@ -36,7 +36,8 @@ public sealed record DatasetSurvey(string Root, string Layout, LabelSource Label
         root = Path.GetFullPath(root);
         var folders = ClassFolders(root);
         var alternatives = new List<string>();
-        var namePattern = NamePattern(root);
+        var images = Images(root);
+        var namePattern = NamePattern(images);
         DatasetSurvey Scanned(string layout, LabelSource labels, string why) =>
             new(root, layout, labels, why, ImageFolder.Scan(root, labels: labels), alternatives);
         if (folders.Count >= 2)
@@ -45,7 +46,7 @@ public sealed record DatasetSurvey(string Root, string Layout, LabelSource Label
                 alternatives.Add($"the file names also give {finer.Classes} classes: \"labels\": {{ \"fileName\": \"{finer.Pattern}\" }} reads them");
             return Scanned(FoldersLayout, LabelSource.Folders, $"{folders.Count} sub-folders hold images: one class each, named for its folder");
         }
-        if (Csv(root) is { } csv)
+        if (Csv(root, images) is { } csv)
             return Scanned(CsvLayout, new CsvLabels(csv.Path, csv.FileColumn, csv.LabelColumn),
                 $"{Path.GetFileName(csv.Path)} names the images in its column '{csv.FileColumn}' and their classes in '{csv.LabelColumn}'");
         if (namePattern is { } names)
@@ -60,15 +61,16 @@ public sealed record DatasetSurvey(string Root, string Layout, LabelSource Label
         Directory.GetDirectories(root).Where(d => !Path.GetFileName(d).StartsWith('.') && Path.GetFileName(d) != FolderLabels.MasksFolder)
             .Where(d => Directory.EnumerateFiles(d).Any(ImageFolder.IsImageFile)).ToList();
 
-    // The image files anywhere under the root, but not the masks.
-    static IEnumerable<string> Images(string root) =>
+    // The image files anywhere under the root, relative to it with '/' between folders, but not the masks.
+    static List<string> Images(string root) =>
         Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(ImageFolder.IsImageFile)
-            .Where(f => !Path.GetRelativePath(root, f).Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.') || part == FolderLabels.MasksFolder));
+            .Select(f => Path.GetRelativePath(root, f).Replace('\\', '/'))
+            .Where(f => !f.Split('/').Any(part => part.StartsWith('.') || part == FolderLabels.MasksFolder)).ToList();
 
     // <class><. _ or -><number>.<extension>, with the extensions the images have, so masks of another format stay out.
-    static (string Pattern, int Classes, string Example)? NamePattern(string root)
+    static (string Pattern, int Classes, string Example)? NamePattern(IReadOnlyList<string> files)
     {
-        var images = Images(root).Select(Path.GetFileName).ToList();
+        var images = files.Select(Path.GetFileName).ToList();
         if (images.Count == 0) return null;
         var extensions = images.Select(f => Path.GetExtension(f)![1..]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal);
         var pattern = $@"^(.+?)[._-]\d+\.(?:{string.Join("|", extensions.Select(Regex.Escape))})$";
@@ -83,9 +85,8 @@ public sealed record DatasetSurvey(string Root, string Layout, LabelSource Label
 
     // A CSV in the root whose one column names most of the images (relative path or name, with or without extension)
     // and another holds classes: a column named like a class, else the first with repeated values.
-    static (string Path, string FileColumn, string LabelColumn)? Csv(string root)
+    static (string Path, string FileColumn, string LabelColumn)? Csv(string root, IReadOnlyList<string> images)
     {
-        var images = Images(root).Select(f => Path.GetRelativePath(root, f).Replace('\\', '/')).ToList();
         var names = images.Concat(images.Select(f => Path.ChangeExtension(f, null)!)).Concat(images.Select(Path.GetFileName)).Concat(images.Select(Path.GetFileNameWithoutExtension))
             .ToHashSet(StringComparer.Ordinal);
         foreach (var file in Directory.GetFiles(root, "*.csv").Order(StringComparer.Ordinal))

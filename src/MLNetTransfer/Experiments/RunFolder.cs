@@ -45,6 +45,13 @@ public sealed class RunFolder
     public static RunFolder Open(string path) =>
         Directory.Exists(path) ? new RunFolder(System.IO.Path.GetFullPath(path)) : throw new Core.DataException($"run folder not found: {path}");
 
+    /// <summary>
+    /// The feature store of the output folder the run was created in: <see cref="Create"/> makes
+    /// <c>&lt;output&gt;/&lt;experiment&gt;/&lt;timestamp&gt;</c>, so it lies two folders up.
+    /// </summary>
+    internal string FeatureStore =>
+        System.IO.Path.Combine(System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)!)!, ExperimentRunner.FeatureStoreFolder);
+
     /// <summary>The absolute path of a file in this run.</summary>
     public string File(string name) => System.IO.Path.Combine(Path, name);
 

@@ -47,13 +47,12 @@ public static class SuspectedMislabels
         if (run.Record.Mode == TrainingMode.FromScratch)
             throw new DataException($"{run.Folder.Path}: a network trained from scratch has no pretrained features for heads to be fitted on fold by fold, " +
                                     "so it has no suspected mislabels; a feature-extraction run on the same dataset finds them");
-        var head = run.Record.Mode == TrainingMode.FeatureExtraction ? run.Folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile).Head ?? new HeadConfig() : new HeadConfig();
+        var head = run.Record.Mode == TrainingMode.FeatureExtraction ? ModeDefaults.HeadOf(run.Folder.ReadJson<ExperimentConfig>(RunFolder.ConfigFile)) : new HeadConfig();
         // Training photos removed or damaged since the run cannot be scored; the rest can.
         var (images, _) = ImageFolder.Usable(run.Folder.ReadJson<DatasetFiles>(RunFolder.DatasetFile).Train, i => i.Path, "the run's training set");
         using var featurizer = new BatchFeaturizer(run.Ml, run.Backbone);
-        var store = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(run.Folder.Path)!)!, ExperimentRunner.FeatureStoreFolder);
         var features = FeatureCache.Compute(run.Ml, images.Select(i => (i.Path, i.Label)).ToList(),
-            [new(featurizer, 1, progress, FeatureExtractionRun.FeaturesKey(run.Backbone))], cancellation, store);
+            [new(featurizer, 1, progress, FeatureExtractionRun.FeaturesKey(run.Backbone))], cancellation, run.Folder.FeatureStore);
         var ranked = Rank(OutOfFoldPredictions.Compute(run.Ml, features, images, run.Classes, head with { AugmentedCopies = 0 }, run.Record.Seed, cancellation), run.Classes);
         Write(run.Folder, ranked, run.Classes);
         return ranked;

@@ -87,8 +87,6 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
             var phase = phases[p];
             var phaseName = phase.Name ?? $"phase{p + 1}";
             using var prepared = Prepare(phase, train, validation, Notice, cancellation);
-            var (cut, trainCache, validationCache, trainLabels, usable) = (prepared.Cut, prepared.TrainCache, prepared.ValidationCache, prepared.TrainLabels, prepared.Usable);
-            var (validationLabels, validationUsable) = (prepared.ValidationLabels, prepared.ValidationUsable);
 
             using var optimizer = CreateOptimizer(phase, network.parameters().Where(q => q.requires_grad).ToList());
             var done = checkpoint is not null && checkpoint.Phase == p ? checkpoint.EpochsDoneInPhase : 0;
@@ -96,37 +94,35 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
             if (checkpoint is not null && checkpoint.Phase != p) sinceBest = 0;
             checkpoint = null;
 
-            var stepsPerEpoch = (usable.Length + settings.BatchSize - 1) / settings.BatchSize;
+            var stepsPerEpoch = (prepared.Usable.Length + settings.BatchSize - 1) / settings.BatchSize;
             var totalSteps = phase.Epochs * stepsPerEpoch;
             for (var e = done; e < phase.Epochs; e++)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var clock = Stopwatch.StartNew();
                 epoch++;
-                torch.manual_seed(seed * 1000L + epoch);
-                var order = usable.ToArray();
-                // Not HashCode.Combine: it is salted per process, and the order must be the same in every run.
-                new Random(unchecked(seed * 7919 + epoch)).Shuffle(order);
+                var order = Shuffled(prepared.Usable, epoch);
 
                 network.train();
                 double lossSum = 0, rate = 0;
                 long correct = 0;
                 var steps = order.Chunk(settings.BatchSize).ToList();
-                using var images = trainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
+                using var images = prepared.TrainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
                 for (var s = 0; s < stepsPerEpoch; s++)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     if (images is not null && !images.MoveNext()) throw new InvalidOperationException("the image store ended early");
                     using var scope = NewDisposeScope();
                     var indices = steps[s];
-                    var labels = trainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
+                    var (inputs, labels) = Batch(prepared, indices, images?.Current, epoch);
                     rate = LearningRateSchedule.At(phase, e * stepsPerEpoch + s, totalSteps, stepsPerEpoch);
-                    var (loss, logits) = Step(optimizer, cut, trainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), epoch, indices), cut), labels, rate);
+                    var (loss, logits) = Step(optimizer, prepared.Cut, inputs, labels, rate);
                     lossSum += loss.item<float>() * indices.Length;
                     correct += logits.argmax(1).eq(labels).sum().item<long>();
                 }
 
-                var (validationLoss, validationAccuracy) = validation is null || validationUsable!.Length == 0 ? ((double?)null, (double?)null) : Evaluate(cut, validation, validationUsable!, validationCache, validationLabels!, cancellation);
+                var (validationLoss, validationAccuracy) = validation is null || prepared.ValidationUsable!.Length == 0 ? ((double?)null, (double?)null)
+                    : Evaluate(prepared.Cut, validation, prepared.ValidationUsable, prepared.ValidationCache, prepared.ValidationLabels!, cancellation);
                 var score = Score(validationLoss, validationAccuracy);
                 var improved = score is null || bestScore is null || Better(score, bestScore);
                 if (improved)
@@ -185,18 +181,15 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
             var stepsPerPass = (prepared.Usable.Length + settings.BatchSize - 1) / settings.BatchSize;
             for (var pass = 0; !recorder.Done; pass++)
             {
-                torch.manual_seed(seed * 1000L - pass);
-                var order = prepared.Usable.ToArray();
-                new Random(unchecked(seed * 7919 - pass)).Shuffle(order);
-                var steps = order.Chunk(settings.BatchSize).Take(Math.Min(stepsPerPass, options.Steps - recorder.Count)).ToList();
+                // Passes count down from 0, so no pass draws what an epoch of training (1, 2, ...) draws.
+                var steps = Shuffled(prepared.Usable, -pass).Chunk(settings.BatchSize).Take(Math.Min(stepsPerPass, options.Steps - recorder.Count)).ToList();
                 using var images = prepared.TrainCache is null ? train.Batches(steps, cancellation).GetEnumerator() : null;
                 foreach (var indices in steps)
                 {
                     cancellation.ThrowIfCancellationRequested();
                     if (images is not null && !images.MoveNext()) throw new InvalidOperationException("the image store ended early");
                     using var scope = NewDisposeScope();
-                    var labels = prepared.TrainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray()));
-                    var inputs = prepared.TrainCache?.Rows(indices) ?? Prefix(Augmented(images!.Current.ToTensor(), -pass, indices), prepared.Cut);
+                    var (inputs, labels) = Batch(prepared, indices, images?.Current, -pass);
                     var (loss, _) = Step(optimizer, prepared.Cut, inputs, labels, recorder.NextRate);
                     recorder.Add(loss.item<float>());
                     onStep?.Invoke(recorder.Count);
@@ -214,6 +207,22 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
             network.eval();
         }
     }
+
+    // The usable images in the order of an epoch (its dropout seeded too): the same in every run of the same seed.
+    int[] Shuffled(int[] usable, int epoch)
+    {
+        torch.manual_seed(seed * 1000L + epoch);
+        var order = usable.ToArray();
+        // Not HashCode.Combine: it is salted per process, and the order must be the same in every run.
+        new Random(unchecked(seed * 7919 + epoch)).Shuffle(order);
+        return order;
+    }
+
+    // A batch's inputs to the trained layers (the kept frozen outputs, or the streamed images augmented and run through
+    // the frozen layers) and its labels, in the caller's dispose scope.
+    (Tensor Inputs, Tensor Labels) Batch(PreparedPhase prepared, int[] indices, ImageBatch? images, int epoch) =>
+        (prepared.TrainCache?.Rows(indices) ?? Prefix(Augmented(images!.ToTensor(), epoch, indices), prepared.Cut),
+         prepared.TrainLabels.index_select(0, tensor(indices.Select(i => (long)i).ToArray())));
 
     // One optimizer step on a batch at the given rate: the batch's loss and logits, in the caller's dispose scope.
     (Tensor Loss, Tensor Logits) Step(OptimizerHelper optimizer, string cut, Tensor inputs, Tensor labels, double rate)

@@ -33,10 +33,9 @@ public sealed class SuspectsCommand(IAnsiConsole console) : GuardedCommand<Suspe
         var table = new Table().AddColumns("#", "photo", "given label", "probability of it", "model's class", "its probability");
         foreach (var (p, i) in ranked.Take(settings.Top).Select((p, i) => (p, i)))
         {
-            var predicted = p.Scores[classes.ToList().IndexOf(p.PredictedLabel)];
             table.AddRow((i + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(p.ImagePath), Markup.Escape(p.Label!),
                 SuspectedMislabels.GivenLabelProbability(p, classes).ToString("P1", CultureInfo.InvariantCulture),
-                Markup.Escape(p.PredictedLabel), predicted.ToString("P1", CultureInfo.InvariantCulture));
+                Markup.Escape(p.PredictedLabel), p.Scores.Max().ToString("P1", CultureInfo.InvariantCulture));
         }
         Console.Write(table);
         Console.MarkupLineInterpolated($"{ranked.Count} training photos ranked by out-of-fold predictions, most suspect first, in {run.Folder.File(SuspectedMislabels.FileName)}");
