@@ -97,7 +97,7 @@ public sealed class BatchFeaturizer : IDisposable
         try
         {
             var column = view.Schema[backbone.PixelsName];
-            using var cursor = view.GetRowCursor([column]);
+            using var cursor = SerialCursor.Over(view, [column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             var values = default(VBuffer<float>);
             var (batch, count) = (free.Take(stop), 0);

@@ -4,6 +4,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.Win32.SafeHandles;
 using MLNetTransfer.Core;
+using MLNetTransfer.Pipelines;
 using static TorchSharp.torch;
 
 namespace MLNetTransfer.Training;
@@ -106,7 +107,7 @@ internal sealed class ImageStore : IDisposable
                 RandomAccess.Write(handle, bytes, HeaderBytes + (long)index * store.rowBytes);
                 store.Advance(++index);
             }
-            using var cursor = SingleCursor(data, data.Schema[column]);
+            using var cursor = SerialCursor.Over(data, [data.Schema[column]]);
             var getter = cursor.GetGetter<VBuffer<float>>(data.Schema[column]);
             VBuffer<float> row = default;
             while (cursor.MoveNext())
@@ -130,16 +131,6 @@ internal sealed class ImageStore : IDisposable
             // A store with a row left out is not kept: the next run's scan leaves the file out, so its images differ anyway.
             if (complete && store.failed.IsEmpty) WriteHeader(handle, labels.Length, imageShape, byteScale);
         }, cancellation);
-    }
-
-    // One cursor, not the one ML.NET splits over threads by default: a split cursor that meets an unreadable file fails
-    // as a whole, while one cursor's getter fails for that row alone and the cursor moves on.
-    static DataViewRowCursor SingleCursor(IDataView data, DataViewSchema.Column column)
-    {
-        var set = data.GetRowCursorSet([column], 1);
-        if (set.Length == 1) return set[0];
-        foreach (var cursor in set) cursor.Dispose();
-        return data.GetRowCursor([column]);
     }
 
     /// <summary>Images already in memory [N, ...] (tests, benchmarks), kept as float32 in a temporary file.</summary>

@@ -127,9 +127,42 @@ public sealed class AugmentationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => ml.Transforms.AugmentImages("Pixels", Size + 1, Size, options, seed: 9).Fit(data));
     }
 
+    [Fact]
+    public void The_augmented_view_gives_each_row_its_own_draw_without_a_new_image_sized_array_per_row()
+    {
+        const int Side = 224, Rows = 40; // one image is 602 KB of floats, above the large-object heap's 85 KB
+        var ml = new MLContext(1);
+        var images = Enumerable.Range(0, Rows).Select(i => new LargePixelRow { Pixels = Enumerable.Range(0, 3 * Side * Side).Select(v => (float)((v * 7 + i * 13) % 256)).ToArray() }).ToList();
+        var options = new AugmentationOptions { RotationRange = 30, ZoomRange = 0.2, HorizontalFlip = true };
+        var augmented = ml.Transforms.AugmentImages("Pixels", Side, Side, options, seed: 3).Fit(ml.Data.LoadFromEnumerable(images)).Transform(ml.Data.LoadFromEnumerable(images));
+
+        using var cursor = augmented.GetRowCursor(augmented.Schema);
+        var getter = cursor.GetGetter<VBuffer<float>>(augmented.Schema["Pixels"]);
+        var value = default(VBuffer<float>);
+        var expected = new ImageAugmenter(options, seed: 3);
+        long allocated = 0;
+        while (cursor.MoveNext())
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            getter(ref value);
+            if (cursor.Position > 0) allocated += GC.GetAllocatedBytesForCurrentThread() - before; // the first row sizes the buffers
+            if (cursor.Position % 13 != 0) continue;
+            using var scope = NewDisposeScope();
+            var direct = expected.Apply(tensor(images[(int)cursor.Position].Pixels, [1, 3, Side, Side]), 0, [(int)cursor.Position]);
+            Assert.Equal(direct.data<float>().ToArray(), value.DenseValues().ToArray());
+        }
+        Assert.True(allocated < 3 * Side * Side * 4, $"{allocated:N0} bytes allocated for {Rows - 1} rows: the view makes a new image-sized array per row");
+    }
+
     sealed class PixelRow
     {
         [VectorType(3 * Size * Size)]
+        public float[] Pixels { get; set; } = [];
+    }
+
+    sealed class LargePixelRow
+    {
+        [VectorType(3 * 224 * 224)]
         public float[] Pixels { get; set; } = [];
     }
 }

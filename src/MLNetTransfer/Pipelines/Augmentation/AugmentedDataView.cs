@@ -17,7 +17,7 @@ internal sealed class AugmentedDataView(IDataView source, string column, int wid
     public long? GetRowCount() => source.GetRowCount();
 
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null) =>
-        new Cursor(source.GetRowCursor(columnsNeeded, rand), Schema[column].Index, Interlocked.Increment(ref passes), width, height, augmenter);
+        new Cursor(SerialCursor.Over(source, columnsNeeded, rand), Schema[column].Index, Interlocked.Increment(ref passes), width, height, augmenter);
 
     // One cursor keeps row positions, and so the draws, in order.
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
@@ -25,6 +25,13 @@ internal sealed class AugmentedDataView(IDataView source, string column, int wid
 
     sealed class Cursor(DataViewRowCursor inner, int pixels, int pass, int width, int height, ImageAugmenter augmenter) : DataViewRowCursor
     {
+        // One image's pixels are over 85 KB, so a new array per image lands on the large-object heap, which is collected
+        // late: a pass over thousands of images held gigabytes of them. The cursor keeps one buffer and one tensor that
+        // views it, in and out (torch.tensor and TensorAccessor.CopyTo each make a new array per image); the caller's
+        // VBuffer takes the result.
+        readonly float[] buffer = new float[3 * height * width];
+        Tensor? input;
+
         public override DataViewSchema Schema => inner.Schema;
         public override long Position => inner.Position;
         public override long Batch => inner.Batch;
@@ -37,26 +44,33 @@ internal sealed class AugmentedDataView(IDataView source, string column, int wid
             if (column.Index != pixels) return inner.GetGetter<TValue>(column);
             var source = inner.GetGetter<VBuffer<float>>(column);
             VBuffer<float> original = default;
-            // One image's pixels are over 85 KB, so a new array per image lands on the large-object heap, which is
-            // collected late: a pass over thousands of images held gigabytes of them. The cursor reuses one buffer,
-            // and the caller's VBuffer takes the result.
-            var buffer = new float[3 * height * width];
+            input ??= ViewOf(buffer, height, width);
             ValueGetter<VBuffer<float>> augmented = (ref VBuffer<float> value) =>
             {
                 source(ref original);
                 original.CopyTo(buffer);
                 using var scope = NewDisposeScope();
-                using var result = augmenter.Apply(tensor(buffer, [1, 3, height, width]), pass, [(int)Position]).contiguous();
+                input.copy_(augmenter.Apply(input, pass, [(int)Position]));
                 var editor = VBufferEditor.Create(ref value, buffer.Length);
-                result.data<float>().CopyTo(editor.Values);
+                buffer.CopyTo(editor.Values);
                 value = editor.Commit();
             };
             return (ValueGetter<TValue>)(Delegate)augmented;
         }
 
+        static Tensor ViewOf(float[] buffer, int height, int width)
+        {
+            using var flat = frombuffer(buffer, ScalarType.Float32);
+            return flat.reshape(1, 3, height, width).DetachFromDisposeScope();
+        }
+
         protected override void Dispose(bool disposing)
         {
-            if (disposing) inner.Dispose();
+            if (disposing)
+            {
+                input?.Dispose();
+                inner.Dispose();
+            }
             base.Dispose(disposing);
         }
     }
