@@ -4,7 +4,11 @@ using Spectre.Console;
 
 namespace MLNetTransfer.Cli.Rendering;
 
-/// <summary>Draws the library's <see cref="RunProgress"/> reports as Spectre.Console progress bars, one per step.</summary>
+/// <summary>
+/// Draws the library's <see cref="RunProgress"/> reports as Spectre.Console progress bars, one per step. Reports may
+/// come from several threads at once (image generation reports from a parallel loop), so the steps' bars are found and
+/// added under a lock.
+/// </summary>
 public static class ProgressDisplay
 {
     /// <summary>Runs <paramref name="work"/> while showing its progress; returns its result.</summary>
@@ -18,7 +22,12 @@ public static class ProgressDisplay
             {
                 var tasks = new Dictionary<string, ProgressTask>();
                 ProgressTask? current = null;
+                var gate = new object();
                 var progress = new ImmediateProgress<RunProgress>(report =>
+                {
+                    lock (gate) Draw(report);
+                });
+                void Draw(RunProgress report)
                 {
                     if (!tasks.TryGetValue(report.Step, out var task))
                     {
@@ -31,13 +40,14 @@ public static class ProgressDisplay
                     }
                     task.Value = report.Done;
                     if (report.Detail is { } detail) task.Description = Markup.Escape($"{report.Step}: {detail}");
-                });
-                result = work(progress);
-                foreach (var task in tasks.Values)
-                {
-                    task.Value = task.MaxValue;
-                    task.StopTask();
                 }
+                result = work(progress);
+                lock (gate)
+                    foreach (var task in tasks.Values)
+                    {
+                        task.Value = task.MaxValue;
+                        task.StopTask();
+                    }
             });
         return result;
     }
