@@ -4,13 +4,16 @@ namespace MLNetTransfer.Backbones;
 /// The book's from-scratch convnet (Deep Learning with Python, 5.2), written as an ONNX graph with random weights so
 /// it trains through the same import and export as every other backbone: four blocks of 3x3 convolution (32, 64, 128,
 /// 128 filters, no padding) + ReLU + 2x2 max pooling, then Flatten. The classifier head adds dropout and the dense
-/// layers. Weights are He-normal (suited to ReLU), biases zero, drawn from <c>seed</c>.
+/// layers. Weights are He-normal (suited to ReLU), biases zero, drawn from <c>seed</c>. With
+/// <c>batchNormalization</c>, each convolution is followed by a BatchNormalization (scale 1, shift 0, statistics 0 and
+/// 1) before its ReLU, as Keras' Conv2D + BatchNormalization + Activation; the convolution then has no bias, which the
+/// normalization's shift would cancel.
 /// </summary>
 public static class SmallConvnet
 {
     static readonly int[] Filters = [32, 64, 128, 128];
 
-    public static Backbone Write(string path, int width, int height, int seed)
+    public static Backbone Write(string path, int width, int height, int seed, bool batchNormalization = false)
     {
         var random = new Random(seed);
         var builder = new OnnxGraphBuilder("small-convnet").Input("image", 1, 3, height, width);
@@ -21,10 +24,26 @@ public static class SmallConvnet
             var fanIn = channels * 9;
             var weights = Enumerable.Range(0, (int)(filters * fanIn)).Select(_ => (float)(Normal(random) * Math.Sqrt(2.0 / fanIn))).ToArray();
             var block = $"block{b + 1}";
-            builder.Constant($"{block}.weight", [filters, channels, 3, 3], weights)
-                .Constant($"{block}.bias", [filters], new float[filters])
-                .Node("Conv", $"{block}_conv", [current, $"{block}.weight", $"{block}.bias"], [$"{block}_conv"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 3, 3 } })
-                .Node("Relu", $"{block}_relu", [$"{block}_conv"], [$"{block}_relu"])
+            var convInputs = new List<string> { current, $"{block}.weight" };
+            builder.Constant($"{block}.weight", [filters, channels, 3, 3], weights);
+            if (!batchNormalization)
+            {
+                builder.Constant($"{block}.bias", [filters], new float[filters]);
+                convInputs.Add($"{block}.bias");
+            }
+            builder.Node("Conv", $"{block}_conv", [.. convInputs], [$"{block}_conv"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 3, 3 } });
+            var activated = $"{block}_conv";
+            if (batchNormalization)
+            {
+                var ones = Enumerable.Repeat(1f, (int)filters).ToArray();
+                builder.Constant($"{block}.bn.scale", [filters], ones)
+                    .Constant($"{block}.bn.shift", [filters], new float[filters])
+                    .Constant($"{block}.bn.mean", [filters], new float[filters])
+                    .Constant($"{block}.bn.variance", [filters], ones)
+                    .Node("BatchNormalization", $"{block}_bn", [activated, $"{block}.bn.scale", $"{block}.bn.shift", $"{block}.bn.mean", $"{block}.bn.variance"], [$"{block}_bn"]);
+                activated = $"{block}_bn";
+            }
+            builder.Node("Relu", $"{block}_relu", [activated], [$"{block}_relu"])
                 .Node("MaxPool", $"{block}_pool", [$"{block}_relu"], [$"{block}_pool"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 2, 2 }, ["strides"] = new long[] { 2, 2 } });
             (channels, h, w, current) = (filters, (h - 2) / 2, (w - 2) / 2, $"{block}_pool");
         }

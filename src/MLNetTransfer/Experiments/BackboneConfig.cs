@@ -19,4 +19,7 @@ public sealed record BackboneConfig
 
     [Description("How pixels are prepared for the ONNX model. Only with onnx; bundled backbones know their own.")]
     public PreprocessingConfig? Preprocessing { get; init; }
+
+    [Description("small-convnet only: a BatchNormalization after each convolution, before its ReLU (Keras' Conv2D + BatchNormalization + Activation), which lets the from-scratch convnet learn faster. Default: false, the book's convnet.")]
+    public bool? BatchNormalization { get; init; }
 }

@@ -20,7 +20,7 @@ internal static class BackboneSetup
         var source = backboneConfig switch
         {
             { Onnx: { } onnx } => FromUserModel(definition, backboneConfig, onnx, folder),
-            { Name: ModeDefaults.SmallConvnet } => SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), smallConvnet.Width, smallConvnet.Height, config.Seed),
+            { Name: ModeDefaults.SmallConvnet } => SmallConvnet.Write(Path.Combine(folder, ModeDefaults.SmallConvnet + ".onnx"), smallConvnet.Width, smallConvnet.Height, config.Seed, backboneConfig.BatchNormalization == true),
             { Name: { } name } => BundledBackbones.Get(name),
             _ => throw new ConfigException(definition.ConfigPath, "backbone", "give name or onnx"),
         };

@@ -202,6 +202,8 @@ internal static partial class ExperimentConfigValidator
             fail("backbone.name", $"{ModeDefaults.SmallConvnet} has random weights and is only for mode from-scratch");
         if (backbone.Name is not null && backbone.Onnx is not null)
             fail("backbone", "give either name (a bundled backbone) or onnx (your model's path), not both");
+        if (backbone.BatchNormalization is not null && backbone.Name != ModeDefaults.SmallConvnet)
+            fail("backbone.batchNormalization", $"applies to {ModeDefaults.SmallConvnet} only; a pretrained backbone keeps its own layers");
         if (backbone.Name is { } name && name != ModeDefaults.SmallConvnet && !Backbones.BundledBackbones.Names.Contains(name))
             fail("backbone.name", $"unknown backbone '{name}'; bundled: {string.Join(", ", Backbones.BundledBackbones.Names)}, and {ModeDefaults.SmallConvnet} for from-scratch");
 

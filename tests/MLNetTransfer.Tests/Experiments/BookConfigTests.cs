@@ -12,8 +12,8 @@ public sealed class BookConfigTests : IDisposable
     [
         "book-from-scratch", "book-from-scratch-augmented", "book-feature-extraction", "book-feature-extraction-augmented",
         "book-frozen-base-augmented", "book-fine-tune",
-        // The augmented convnet with this project's recipe, beside the book's.
-        "book-from-scratch-augmented-adamw",
+        // The augmented convnet with this project's recipes, beside the book's.
+        "book-from-scratch-augmented-adamw", "book-from-scratch-batchnorm", "book-from-scratch-augmented-batchnorm",
     ];
 
     readonly TempFolder folder = new();

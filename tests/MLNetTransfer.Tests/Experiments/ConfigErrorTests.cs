@@ -127,6 +127,14 @@ public sealed class ConfigErrorTests : IDisposable
     }
 
     [Fact]
+    public void Batch_normalization_is_refused_for_a_pretrained_backbone()
+    {
+        var e = Error(Valid(top: """ "backbone": { "name": "resnet18", "batchNormalization": true }, """));
+        Assert.Equal("backbone.batchNormalization", e.Field);
+        Assert.Contains("applies to small-convnet only", e.Message);
+    }
+
+    [Fact]
     public void A_class_folder_with_no_images_is_named_when_the_run_starts()
     {
         File.WriteAllBytes(folder["photos/cat/a.png"], TinyPng.Bytes);

@@ -35,11 +35,17 @@ public sealed class NetworkRunTests : IDisposable
         var precision = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, "run.json"))).RootElement.GetProperty("precision").GetString();
         Assert.Equal(ConfigJson.Name(TrainingPrecision.Auto.Resolve()), precision);
 
+        AssertSavedModelPredictsAsTheRun(result.Folder);
+    }
+
+    // An app loads model.zip and scores image paths alone: it must give the run's own test predictions.
+    static void AssertSavedModelPredictsAsTheRun(string runFolder)
+    {
         var ml = new MLContext();
-        var model = ml.Model.Load(Path.Combine(result.Folder, "model.zip"), out var schema);
+        var model = ml.Model.Load(Path.Combine(runFolder, "model.zip"), out var schema);
         Assert.Equal(["ImagePath"], schema.Select(c => c.Name));
         var engine = ml.Model.CreatePredictionEngine<ExperimentRunTests.AppInput, ExperimentRunTests.AppOutput>(model);
-        foreach (var row in File.ReadAllLines(Path.Combine(result.Folder, "predictions.csv")).Skip(1).Select(l => l.Split(',')))
+        foreach (var row in File.ReadAllLines(Path.Combine(runFolder, "predictions.csv")).Skip(1).Select(l => l.Split(',')))
         {
             var output = engine.Predict(new ExperimentRunTests.AppInput { ImagePath = row[0] });
             Assert.Equal(row[2], output.PredictedLabel);
@@ -154,5 +160,30 @@ public sealed class NetworkRunTests : IDisposable
         Assert.Equal(6, result.Metrics.Test.Count);
         // 64 -> conv 62 -> pool 31 -> 29 -> 14 -> 12 -> 6 -> 4 -> 2: 128 x 2 x 2 features.
         Assert.Equal(512, MLNetTransfer.Backbones.OnnxModelInfo.Read(Path.Combine(result.Folder, "small-convnet.onnx")).Outputs.Single().LengthPerImage);
+    }
+
+    [Fact]
+    public void From_scratch_with_batch_normalization_saves_the_statistics_it_learned_in_a_model_that_predicts_as_the_run_did()
+    {
+        var config = Config("from-scratch", """{ "batchSize": 8, "phases": [ { "epochs": 2 } ] }""",
+            """ "imageSize": { "width": 64, "height": 64 }, "backbone": { "name": "small-convnet", "batchNormalization": true }, """);
+        var result = new ExperimentRunner().Run(ExperimentConfigReader.Read(config));
+        var recorded = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(result.Folder, "config.json"))).RootElement.GetProperty("backbone");
+        Assert.True(recorded.GetProperty("batchNormalization").GetBoolean());
+
+        using (var generated = MLNetTransfer.Backbones.Import.OnnxGraphModule.Load(Path.Combine(result.Folder, "small-convnet.onnx"), "image", "features"))
+        {
+            Assert.Equal(4, generated.Layers.Count(l => l.OpType == "BatchNormalization"));
+            // Heat-maps show the last block after its normalization and ReLU, as without it.
+            Assert.Equal("block4_relu", MLNetTransfer.Backbones.ExplainedLayer.Default(generated));
+        }
+        // The saved network carries the running statistics training moved away from their start (mean 0, variance 1),
+        // not the generated ones.
+        var saved = MLNetTransfer.Backbones.OnnxModelInfo.Parse(Path.Combine(result.Folder, "network.onnx")).Graph;
+        var means = saved.Node.Where(n => n.OpType == "BatchNormalization")
+            .Select(n => saved.Initializer.Single(i => i.Name == n.Input[3])).ToList();
+        Assert.Equal(4, means.Count);
+        Assert.All(means, m => Assert.Contains(MLNetTransfer.Backbones.Import.OnnxTensors.ToFloat(m), v => Math.Abs(v) > 1e-3));
+        AssertSavedModelPredictsAsTheRun(result.Folder);
     }
 }
