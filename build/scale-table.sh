@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The scaling table of docs/training.md: a frozen-base, a fine-tune (top stage unfrozen) and a from-scratch run, one epoch per
 # phase, on generated sets of 500, 2,000 and 20,000 images (80/10/10), each in a process of its own under GNU time for
-# its peak resident memory; MODES may add feature-extraction and feature-extraction-augmented (4 augmented copies).
+# its peak resident memory; MODES may add feature-extraction, feature-extraction-augmented (4 augmented copies) and
+# from-scratch-batchnorm (the small convnet with a BatchNormalization after each convolution).
 # Linux only (GNU time); the sets go to datasets/scale/, which git ignores.
 #   build/scale-table.sh                 all three sizes
 #   SIZES="500 2000" build/scale-table.sh
@@ -28,6 +29,7 @@ training() {
     feature-extraction) echo '"head": { "trainer": "lbfgs-maximum-entropy" }' ;;
     feature-extraction-augmented) echo '"head": { "trainer": "lbfgs-maximum-entropy", "augmentedCopies": 4 }, "augmentation": { "rotationRange": 40, "widthShiftRange": 0.2, "heightShiftRange": 0.2, "shearRange": 20, "zoomRange": 0.2, "horizontalFlip": true }' ;;
     from-scratch) echo '"imageSize": { "width": 150, "height": 150 }, "classifier": { "hiddenUnits": [512], "dropout": 0.5 }, "training": { "batchSize": 32, "phases": [ { "name": "scratch", "epochs": 1, "unfreeze": { "all": true }, "learningRate": 0.0005 } ] }' ;;
+    from-scratch-batchnorm) echo '"backbone": { "name": "small-convnet", "batchNormalization": true }, '"$(training from-scratch)" ;;
   esac
 }
 
@@ -42,7 +44,7 @@ for n in $sizes; do
     [ -n "${WARM:-}" ] || rm -rf "$work/runs/$name"
     mkdir -p "$work/configs"
     cat >"$work/configs/$name.json" <<EOF
-{ "name": "$name", "seed": 42, "mode": "${mode%-augmented}",
+{ "name": "$name", "seed": 42, "mode": "$(sed -E 's/-(augmented|batchnorm)$//' <<<"$mode")",
   "dataset": { "root": "$root", "split": { "train": 0.8, "validation": 0.1, "test": 0.1 } },
   $(training "$mode"),
   "output": "$work/runs/$name" }

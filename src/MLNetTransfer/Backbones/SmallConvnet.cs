@@ -32,18 +32,8 @@ public static class SmallConvnet
                 convInputs.Add($"{block}.bias");
             }
             builder.Node("Conv", $"{block}_conv", [.. convInputs], [$"{block}_conv"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 3, 3 } });
-            var activated = $"{block}_conv";
-            if (batchNormalization)
-            {
-                var ones = Enumerable.Repeat(1f, (int)filters).ToArray();
-                builder.Constant($"{block}.bn.scale", [filters], ones)
-                    .Constant($"{block}.bn.shift", [filters], new float[filters])
-                    .Constant($"{block}.bn.mean", [filters], new float[filters])
-                    .Constant($"{block}.bn.variance", [filters], ones)
-                    .Node("BatchNormalization", $"{block}_bn", [activated, $"{block}.bn.scale", $"{block}.bn.shift", $"{block}.bn.mean", $"{block}.bn.variance"], [$"{block}_bn"]);
-                activated = $"{block}_bn";
-            }
-            builder.Node("Relu", $"{block}_relu", [activated], [$"{block}_relu"])
+            var reluInput = batchNormalization ? Normalize(builder, block, filters, $"{block}_conv") : $"{block}_conv";
+            builder.Node("Relu", $"{block}_relu", [reluInput], [$"{block}_relu"])
                 .Node("MaxPool", $"{block}_pool", [$"{block}_relu"], [$"{block}_pool"], new Dictionary<string, object> { ["kernel_shape"] = new long[] { 2, 2 }, ["strides"] = new long[] { 2, 2 } });
             (channels, h, w, current) = (filters, (h - 2) / 2, (w - 2) / 2, $"{block}_pool");
         }
@@ -51,6 +41,19 @@ public static class SmallConvnet
         builder.Node("Flatten", "flatten", [current], ["features"]).Output("features", 1, channels * h * w).Save(path);
         return new Backbone("small-convnet", new OnnxStage(path, "image", "features"), width, height,
             ChannelOrder.Rgb, 1f / 255, null);
+    }
+
+    // A BatchNormalization that starts as the identity (scale 1, shift 0, statistics 0 and 1); returns its output.
+    static string Normalize(OnnxGraphBuilder builder, string block, long filters, string input)
+    {
+        var ones = Enumerable.Repeat(1f, (int)filters).ToArray();
+        var output = $"{block}_bn";
+        builder.Constant($"{block}.bn.scale", [filters], ones)
+            .Constant($"{block}.bn.shift", [filters], new float[filters])
+            .Constant($"{block}.bn.mean", [filters], new float[filters])
+            .Constant($"{block}.bn.variance", [filters], ones)
+            .Node("BatchNormalization", output, [input, $"{block}.bn.scale", $"{block}.bn.shift", $"{block}.bn.mean", $"{block}.bn.variance"], [output]);
+        return output;
     }
 
     // Box-Muller: a standard normal draw from two uniform ones.

@@ -14,11 +14,15 @@ internal static class ModeDefaults
     /// <summary>The book trains its small convnet on 150 x 150 images.</summary>
     public const int SmallConvnetImageSize = 150;
 
-    /// <summary>The backbone: the config's, else resnet18 (the small convnet from scratch).</summary>
+    /// <summary>
+    /// The backbone: the config's, else resnet18 (the small convnet from scratch); the small convnet says whether it
+    /// normalizes, the book's (false) unless asked.
+    /// </summary>
     public static BackboneConfig BackboneOf(ExperimentConfig config)
     {
         var backbone = config.Backbone ?? new BackboneConfig { Name = config.Mode == TrainingMode.FromScratch ? SmallConvnet : "resnet18" };
-        return backbone is { Name: null, Onnx: null } ? backbone with { Name = "resnet18" } : backbone;
+        if (backbone is { Name: null, Onnx: null }) backbone = backbone with { Name = "resnet18" };
+        return backbone.Name == SmallConvnet ? backbone with { BatchNormalization = backbone.BatchNormalization ?? false } : backbone;
     }
 
     /// <summary>The image size: the config's, the small convnet's default, or none (the backbone's own).</summary>

@@ -42,6 +42,9 @@ public sealed class TrainingConfigTests : IDisposable
         var config = Read(""" "mode": "from-scratch" """).Resolved.Record;
         Assert.Equal(ModeDefaults.SmallConvnet, config.Backbone!.Name);
         Assert.Equal((150, 150), (config.ImageSize!.Width, config.ImageSize.Height));
+        // config.json says which convnet ran: the book's, without BatchNormalization.
+        Assert.False(config.Backbone.BatchNormalization);
+        Assert.Null(Read(""" "mode": "fine-tune" """).Resolved.Record.Backbone!.BatchNormalization);
         Assert.Equal([512], config.Classifier!.HiddenUnits!);
         Assert.True(config.Training!.Phases!.Single().Unfreeze!.All);
     }
