@@ -47,7 +47,7 @@ sealed class FeatureExtractionRun(HeadConfig headConfig) : RunKind
         var copies = headConfig.AugmentedCopies;
         if (copies > 0 && config.Augmentation is { } augmentation)
         {
-            var augmenting = new BatchFeaturizer(ml, backbone, ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
+            var augmenting = extractor.WithPixels(ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName)
                 .Append(ml.Transforms.AugmentImages(backbone.PixelsName, backbone.Width, backbone.Height, augmentation, config.Seed, backbone.Scale)));
             run.Owned.Add(augmenting);
             var augmentationKey = $"{backboneKey}\naugmented, seed {config.Seed}\n{System.Text.Json.JsonSerializer.Serialize(augmentation, ConfigJson.Options)}";

@@ -10,7 +10,9 @@ namespace MLNetTransfer.Training;
 public sealed record FreezingPlan(
     [property: Description("Train the last N stages of the backbone (stages are found from the graph: ResNet18 has 5, the stem and four residual stages). 0: a frozen base.")] int? TopStages = null,
     [property: Description("Train these ONNX nodes, by name.")] IReadOnlyList<string>? Nodes = null,
-    [property: Description("Train every layer of the backbone.")] bool All = false)
+    [property: Description("Train every layer of the backbone.")] bool All = false,
+    [property: Description("What the trained BatchNormalization layers normalise by: batch (each batch's statistics, which also update the stored ones, as PyTorch and fastai train) or stored (the pretrained statistics, left as they are, while scale and shift still learn: Keras' advice for fine-tuning, where a small batch's statistics would shift what the pretrained layers compute). Default: batch.")]
+    NormalizationStatistics NormalizationStatistics = NormalizationStatistics.Batch)
 {
     public static FreezingPlan Frozen { get; } = new(TopStages: 0);
     public static FreezingPlan Everything { get; } = new(All: true);

@@ -241,7 +241,8 @@ internal sealed class TransferTrainingLoop(TransferNetwork network, TrainingSett
     PreparedPhase Prepare(TrainingPhase phase, ImageStore train, ImageStore? validation, Action<string> notice, CancellationToken cancellation)
     {
         var backbone = network.Backbone;
-        backbone.SetTrainable((phase.Unfreeze ?? FreezingPlan.Frozen).Resolve(backbone));
+        var plan = phase.Unfreeze ?? FreezingPlan.Frozen;
+        backbone.SetTrainable(plan.Resolve(backbone), storedStatistics: plan.NormalizationStatistics == NormalizationStatistics.Stored);
         var cut = Cut(backbone);
         // Only layers past the preprocessing are worth keeping: preprocessing a batch costs less than reading it.
         var frozen = cut != backbone.InputName;

@@ -48,6 +48,14 @@ public sealed class BatchFeaturizerTests : IDisposable
         var chain = Pixels().Append(ml.Transforms.BackboneFeaturesFromPixels(backbone)).Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>()));
         AssertClose(Chain(chain, photos, passes: 2), features);
         Assert.NotEqual(features[0], features[photos.Count]);
+
+        // The same chain on the sessions of a plain featurizer, as feature extraction runs it: the same features, and
+        // the plain featurizer still scores after the augmenting one is disposed.
+        using var plain = new BatchFeaturizer(ml, backbone, batchSize: 4);
+        var originals = plain.Features(photos, passes: 1).ToList();
+        using (var augmenting = plain.WithPixels(Pixels()))
+            AssertClose(features, augmenting.Features(photos, passes: 2).ToList());
+        AssertClose(originals, plain.Features(photos, passes: 1).ToList());
     }
 
     [Fact]

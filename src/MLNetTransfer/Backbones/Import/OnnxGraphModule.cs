@@ -20,6 +20,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     readonly Dictionary<string, Tensor> values = [];
     readonly Dictionary<string, string> stateNames = [];
     readonly HashSet<string> trainableNodes = [];
+    bool storedStatistics;
 
     OnnxGraphModule(ModelProto model, string inputName, string outputName) : base("OnnxGraph")
     {
@@ -164,7 +165,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             // A ReLU found safe at import overwrites its input, unless the caller fed that tensor or keeps it.
             var results = inPlaceRelus.Contains(i) && !feeds.ContainsKey(layer.Inputs[0]) && !outputs.Contains(layer.Inputs[0])
                 ? [inputs[0]!.relu_()]
-                : kernel(inputs, training && trainableNodes.Contains(layer.Name));
+                : kernel(inputs, training && trainableNodes.Contains(layer.Name) && !(storedStatistics && layer.OpType == "BatchNormalization"));
             for (var o = 0; o < results.Length; o++)
             {
                 var name = layer.Outputs[o];
@@ -185,14 +186,17 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Trains the named nodes only: their weights get gradients and their BatchNormalization and Dropout behave as in
-    /// training while the module is in training mode; every other node is frozen and runs as in inference.
+    /// training while the module is in training mode; every other node is frozen and runs as in inference. With
+    /// <paramref name="storedStatistics"/>, the trained BatchNormalization nodes still normalise by their stored
+    /// statistics and leave them unchanged; their scale and shift get gradients.
     /// </summary>
-    public void SetTrainable(IReadOnlyCollection<string> nodeNames)
+    public void SetTrainable(IReadOnlyCollection<string> nodeNames, bool storedStatistics = false)
     {
         var unknown = nodeNames.Except(nodes.Select(n => n.Layer.Name)).ToList();
         if (unknown.Count > 0) throw new ArgumentException($"the graph has no node(s) {string.Join(", ", unknown)}", nameof(nodeNames));
         trainableNodes.Clear();
         trainableNodes.UnionWith(nodeNames);
+        this.storedStatistics = storedStatistics;
         var trainedParameters = nodes.Where(n => trainableNodes.Contains(n.Layer.Name)).SelectMany(n => n.Layer.Parameters).ToHashSet();
         foreach (var layer in nodes.Select(n => n.Layer))
             foreach (var parameter in layer.Parameters)
