@@ -22,7 +22,6 @@ public sealed class BatchFeaturizer : IDisposable
     readonly MLContext ml;
     readonly Backbone backbone;
     readonly Lazy<ITransformer> pixels;
-    readonly int imageLength;
     readonly Scorer scorer;
     readonly bool ownsScorer;
 
@@ -46,7 +45,6 @@ public sealed class BatchFeaturizer : IDisposable
         this.ownsScorer = ownsScorer;
         var estimator = pixels ?? ml.Transforms.ExtractBackbonePixels(backbone, backbone.PixelsName);
         this.pixels = new(() => estimator.Fit(ml.Data.LoadFromEnumerable(Array.Empty<ImageInput>())));
-        imageLength = 3 * backbone.Height * backbone.Width;
     }
 
     /// <summary>
@@ -82,14 +80,14 @@ public sealed class BatchFeaturizer : IDisposable
         // nothing per image (a pooled array per image was dropped by the pool as garbage faster than it was collected).
         using var free = new BlockingCollection<float[]>();
         var batchSize = scorer.BatchSize;
-        for (var i = 0; i < 3; i++) free.Add(new float[batchSize * imageLength]);
+        for (var i = 0; i < 3; i++) free.Add(new float[batchSize * scorer.ImageLength]);
         using var decoded = new BlockingCollection<(float[] Batch, int Count)>();
         var decoding = Task.Run(() => Decode(view, batchSize, free, decoded, stop.Token), stop.Token);
         try
         {
             foreach (var (batch, count) in decoded.GetConsumingEnumerable(stop.Token))
             {
-                foreach (var row in scorer.Score(batch, count, imageLength)) yield return row;
+                foreach (var row in scorer.Score(batch, count)) yield return row;
                 free.Add(batch);
             }
             // The worker's error (a file that broke since the scan), once the images before it are out.
@@ -110,6 +108,7 @@ public sealed class BatchFeaturizer : IDisposable
             using var cursor = SerialCursor.Over(view, [column]);
             var getter = cursor.GetGetter<VBuffer<float>>(column);
             var values = default(VBuffer<float>);
+            var imageLength = scorer.ImageLength;
             var (batch, count) = (free.Take(stop), 0);
             while (cursor.MoveNext())
             {
@@ -159,25 +158,28 @@ public sealed class BatchFeaturizer : IDisposable
 
         public VectorDataViewType FeatureType => featureType.Value;
 
+        /// <summary>Floats per image in a batch: three planes of the backbone's input size.</summary>
+        public int ImageLength { get; } = 3 * backbone.Height * backbone.Width;
+
         // Features of the first count images in batch, row by row.
-        public IEnumerable<float[]> Score(float[] batch, int count, int imageLength)
+        public IEnumerable<float[]> Score(float[] batch, int count)
         {
-            if (BatchSize > 1 && TryScore(batch, count, imageLength) is { } rows) return rows;
+            if (BatchSize > 1 && TryScore(batch, count) is { } rows) return rows;
             // Not a graph that takes a batch: from now on the original graphs, photo by photo.
             if (BatchSize > 1)
             {
                 Close();
                 BatchSize = 1;
             }
-            return Enumerable.Range(0, count).SelectMany(i => TryScore(batch.AsSpan(i * imageLength, imageLength).ToArray(), 1, imageLength)
+            return Enumerable.Range(0, count).SelectMany(i => TryScore(batch.AsSpan(i * ImageLength, ImageLength).ToArray(), 1)
                 ?? throw new InvalidOperationException($"{backbone.Model.Path}: output '{backbone.Model.OutputName}' does not have the {FeatureType.Size} values per image it declares")).ToList();
         }
 
-        List<float[]>? TryScore(float[] batch, int count, int imageLength)
+        List<float[]>? TryScore(float[] batch, int count)
         {
             sessions ??= Open(freeBatch: BatchSize > 1);
             var shape = new long[] { count, 3, backbone.Height, backbone.Width };
-            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, count * imageLength), shape);
+            using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, batch.AsMemory(0, count * ImageLength), shape);
             var current = input;
             IDisposable? results = null; // the outputs current belongs to, kept until the next stage has read it
             try

@@ -20,7 +20,8 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
     readonly Dictionary<string, Tensor> values = [];
     readonly Dictionary<string, string> stateNames = [];
     readonly HashSet<string> trainableNodes = [];
-    bool storedStatistics;
+    // The trained nodes that also compute as in training (all of them, less BatchNormalization with stored statistics).
+    readonly HashSet<string> trainingModeNodes = [];
 
     OnnxGraphModule(ModelProto model, string inputName, string outputName) : base("OnnxGraph")
     {
@@ -61,7 +62,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
                 node.Inputs.Where(trained.Contains).ToList());
             return (layer, OnnxOperators.Compile(node));
         }).ToList();
-        foreach (var layer in Layers) trainableNodes.Add(layer.Name);
+        SetTrainable(Layers.Select(l => l.Name).ToList());
         inPlaceRelus = InPlaceRelus(nodes.Select(n => n.Layer).ToList(), graph.Output.Select(o => o.Name).ToHashSet());
     }
 
@@ -165,7 +166,7 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
             // A ReLU found safe at import overwrites its input, unless the caller fed that tensor or keeps it.
             var results = inPlaceRelus.Contains(i) && !feeds.ContainsKey(layer.Inputs[0]) && !outputs.Contains(layer.Inputs[0])
                 ? [inputs[0]!.relu_()]
-                : kernel(inputs, training && trainableNodes.Contains(layer.Name) && !(storedStatistics && layer.OpType == "BatchNormalization"));
+                : kernel(inputs, training && trainingModeNodes.Contains(layer.Name));
             for (var o = 0; o < results.Length; o++)
             {
                 var name = layer.Outputs[o];
@@ -196,7 +197,9 @@ public sealed partial class OnnxGraphModule : nn.Module<Tensor, Tensor>
         if (unknown.Count > 0) throw new ArgumentException($"the graph has no node(s) {string.Join(", ", unknown)}", nameof(nodeNames));
         trainableNodes.Clear();
         trainableNodes.UnionWith(nodeNames);
-        this.storedStatistics = storedStatistics;
+        trainingModeNodes.Clear();
+        trainingModeNodes.UnionWith(nodes.Select(n => n.Layer)
+            .Where(l => trainableNodes.Contains(l.Name) && !(storedStatistics && l.OpType == "BatchNormalization")).Select(l => l.Name));
         var trainedParameters = nodes.Where(n => trainableNodes.Contains(n.Layer.Name)).SelectMany(n => n.Layer.Parameters).ToHashSet();
         foreach (var layer in nodes.Select(n => n.Layer))
             foreach (var parameter in layer.Parameters)
