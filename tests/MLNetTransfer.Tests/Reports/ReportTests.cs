@@ -17,8 +17,9 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     RunResult Train(string extra = "", string? head = """{ "trainer": "lbfgs-maximum-entropy" }""", MLNetTransfer.Training.LearningRateSweepOptions? sweep = null) =>
         new ExperimentRunner { LearningRateSweep = sweep }.Run(Configs.Read(Configs.Synthetic(folder, head: head, extra: extra)));
 
-    // The ranking costs ROAD on several methods; only the tests about it pay for it.
-    static readonly ReportOptions Unranked = new() { RankedMethods = [] };
+    // The ranking costs ROAD on several methods, and the filter pictures hundreds of gradient steps: only the tests about
+    // them pay for them. The others still get every section, with one filter a layer drawn in a few steps.
+    static readonly ReportOptions Quick = new() { RankedMethods = [], FiltersPerLayer = 1, FilterSteps = 4 };
 
     static string Html(RunResult run) => File.ReadAllText(Path.Combine(run.Folder, ReportWriter.HtmlFile));
 
@@ -118,7 +119,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         lines[1] = string.Join(',', [row[0], relabelled, .. row[2..]]);
         File.WriteAllLines(predictions, lines);
 
-        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Quick);
         var html = Html(run);
 
         Assert.Equal(run.Metrics.Test.TopK![0].Accuracy.ToString("R", System.Globalization.CultureInfo.InvariantCulture), MetricValue(html, "test-top-2"));
@@ -170,7 +171,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         Directory.Move(folder["generated/cat"], folder["data/synthetic/cat"]);
         Directory.Move(folder["generated/dog"], folder["data/synthetic/" + MarkupName]);
         var run = Train();
-        ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
+        ReportWriter.Write(TrainedRun.Open(run.Folder), Quick);
         return run;
     }
 
@@ -204,7 +205,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
         using (var bitmap = new SkiaSharp.SKBitmap(10, 40))
             File.WriteAllBytes(mask, EncodedImage.Png(bitmap));
 
-        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Unranked);
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Quick);
 
         Assert.Null(report.Unexplained);
         Assert.Equal(tests.Count - 1, report.Quality!.Images);
@@ -222,7 +223,7 @@ public sealed partial class ReportTests(ITestOutputHelper output) : IDisposable
     {
         TorchRuntime.EnsureStarted();
         var run = Train();
-        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), new ReportOptions { RankedMethods = ["grad-cam", "eigen-cam"] });
+        var report = ReportWriter.Write(TrainedRun.Open(run.Folder), Quick with { RankedMethods = ["grad-cam", "eigen-cam"] });
         var page = Path.Combine(run.Folder, ReportWriter.HtmlFile);
 
         var (dom, log) = HeadlessChromium.DumpDom(page);
